@@ -1,0 +1,113 @@
+"""The build: load the sources, validate them, derive metadata, write a release.
+
+Each step reports progress through a callback. Any failure raises :class:`BuildFailed` before
+anything is published, so the last good release stays in place.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import __version__
+from .config import Settings
+from .formats import TURTLE
+from .graph import SourceError, load_files, load_sources, source_files
+from .release import ReleaseWriter, content_version, now_utc, serialize
+from .validation import ValidationOutcome, validate
+
+Progress = Callable[[str], None]
+
+
+class BuildFailed(Exception):
+    """The sources are unreadable or invalid; nothing was published."""
+
+
+@dataclass
+class CheckedSources:
+    graph: Graph
+    outcome: ValidationOutcome
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def load_shapes(settings: Settings) -> Graph:
+    """All SHACL shapes of the project (shapes/*.ttl)."""
+    files = source_files(settings.shapes_dir)
+    if not files:
+        raise SourceError(settings.shapes_dir, None, "no SHACL shapes (*.ttl) found")
+    return load_files(files, settings.base_iri)
+
+
+def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSources:
+    """Load and validate the sources; raise :class:`BuildFailed` if they cannot be published."""
+    origins: dict[str, list[Path]] = {}
+
+    def report_file(path: Path, triples: int) -> None:
+        progress(f"  read {path.relative_to(settings.project_root)} ({triples} triples)")
+
+    progress("Loading sources …")
+    try:
+        graph = load_sources(
+            settings.data_dir, settings.ontology_dir, settings.base_iri, report_file, origins
+        )
+        shapes = load_shapes(settings)
+    except SourceError as exc:
+        raise BuildFailed(str(exc)) from exc
+    progress(f"  {len(graph)} triples in all; {len(shapes)} shape triples")
+
+    progress("Validating against shapes/ …")
+    started = time.perf_counter()
+    ontology = load_files(source_files(settings.ontology_dir), settings.base_iri)
+    outcome = validate(graph, shapes, ontology, origins)
+    progress(
+        f"  {len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return CheckedSources(graph, outcome)
+
+
+def build(settings: Settings, progress: Progress = _quiet) -> Path:
+    """Build a release into ``settings.release_dir``; return its path."""
+    checked = check_sources(settings, progress)
+    if not checked.outcome.conforms:
+        raise BuildFailed(
+            "The data does not conform to the shapes; nothing was published.\n\n"
+            + checked.outcome.summary(checked.graph)
+        )
+    graph = checked.graph
+    version = content_version(graph)
+    progress(f"Writing release {version} to {settings.release_dir} …")
+    with ReleaseWriter(settings.release_dir) as writer:
+        writer.add_dumps(graph)
+        writer.add_bytes(
+            "validation-report.ttl",
+            serialize(checked.outcome.report_graph, TURTLE),
+            TURTLE.media_type,
+            "report",
+        )
+        writer.add_bytes(
+            "validation-report.txt",
+            checked.outcome.summary(graph).encode("utf-8"),
+            "text/plain",
+            "report",
+        )
+        for f in writer.files:
+            progress(f"  {f.name} ({f.bytes} bytes)")
+        path = writer.publish(
+            {
+                "version": version,
+                "created": now_utc(),
+                "base_iri": settings.base_iri,
+                "triples": len(graph),
+                "generator": f"digigov-lod {__version__}",
+            }
+        )
+    progress(f"Release {version} published at {path} ({len(graph)} triples).")
+    return path

@@ -1,0 +1,173 @@
+"""Writing and reading a release folder.
+
+A release is immutable: the dumps in every RDF format (plain and gzipped), extra files derived
+by the build (catalog, VoID …), the validation report and ``manifest.json`` with the version (a
+hash of the graph's content), counts and checksums. It is written to a temporary sibling folder
+and renamed into place, so a failed build never touches the last good release.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.compare import to_canonical_graph
+
+from .formats import RDF_FORMATS, Format, rdf_by_extension
+
+DUMP_STEM = "digigov-2017"
+MANIFEST = "manifest.json"
+
+
+def content_version(graph: Graph) -> str:
+    """A short hash of the graph's canonical N-Triples: equal graphs get equal versions."""
+    canonical = to_canonical_graph(graph).serialize(format="nt", encoding="utf-8")
+    lines = sorted(line for line in canonical.splitlines() if line.strip())
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()[:16]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def serialize(graph: Graph, fmt: Format) -> bytes:
+    """The graph in one RDF format, as UTF-8 bytes."""
+    if fmt.rdflib_name == "json-ld":
+        context = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
+        return graph.serialize(format="json-ld", context=context, indent=2, encoding="utf-8")
+    return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Deterministic gzip (no timestamp), so equal content gives equal checksums."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+@dataclass(frozen=True)
+class ReleaseFile:
+    name: str
+    media_type: str
+    bytes: int
+    sha256: str
+    role: str  # "dump", "dump-gzip", "catalog", "void", "report" …
+    encoding: str | None = None  # "gzip" for compressed dumps
+
+
+class ReleaseWriter:
+    """Collects files in a temporary folder and publishes them atomically."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.workdir = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
+        self.files: list[ReleaseFile] = []
+
+    def add_bytes(
+        self, name: str, data: bytes, media_type: str, role: str, encoding: str | None = None
+    ) -> Path:
+        path = self.workdir / name
+        path.write_bytes(data)
+        self.files.append(
+            ReleaseFile(name, media_type, len(data), hashlib.sha256(data).hexdigest(), role, encoding)
+        )
+        return path
+
+    def add_dumps(self, graph: Graph, stem: str = DUMP_STEM) -> None:
+        """The graph in every RDF format, each also gzipped."""
+        for fmt in RDF_FORMATS:
+            data = serialize(graph, fmt)
+            name = f"{stem}.{fmt.extension}"
+            self.add_bytes(name, data, fmt.media_type, "dump")
+            self.add_bytes(name + ".gz", gzip_bytes(data), fmt.media_type, "dump-gzip", "gzip")
+
+    def publish(self, manifest: dict) -> Path:
+        """Write the manifest, then swap the folder into place."""
+        manifest = {**manifest, "files": [f.__dict__ for f in self.files]}
+        (self.workdir / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        os.chmod(self.workdir, 0o755)
+        old = None
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}-old-{os.getpid()}")
+            os.replace(self.target, old)
+        os.replace(self.workdir, self.target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return self.target
+
+    def discard(self) -> None:
+        """Forget everything written: the published release stays as it was."""
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> ReleaseWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        if self.workdir.exists():
+            self.discard()
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class ReleaseNotFound(Exception):
+    """The release folder is missing or incomplete."""
+
+
+@dataclass
+class Release:
+    """A published release folder, read-only."""
+
+    path: Path
+    manifest: dict
+
+    @classmethod
+    def open(cls, path: Path) -> Release:
+        manifest_path = path / MANIFEST
+        if not manifest_path.is_file():
+            raise ReleaseNotFound(f"{path} holds no release ({MANIFEST} missing): run `digigov-lod build`")
+        return cls(path, json.loads(manifest_path.read_text(encoding="utf-8")))
+
+    @property
+    def version(self) -> str:
+        return self.manifest["version"]
+
+    @property
+    def base_iri(self) -> str:
+        return self.manifest["base_iri"]
+
+    @property
+    def created(self) -> datetime:
+        return datetime.fromisoformat(self.manifest["created"].replace("Z", "+00:00"))
+
+    def files(self, role: str | None = None) -> list[ReleaseFile]:
+        return [ReleaseFile(**f) for f in self.manifest["files"] if role is None or f["role"] == role]
+
+    def file(self, name: str) -> ReleaseFile | None:
+        return next((f for f in self.files() if f.name == name), None)
+
+    def dump_path(self, fmt: Format, stem: str = DUMP_STEM) -> Path:
+        return self.path / f"{stem}.{fmt.extension}"
+
+    def load_graph(self, stem: str = DUMP_STEM) -> Graph:
+        """The released graph, parsed from its N-Triples dump (the fastest to read)."""
+        nt = rdf_by_extension("nt")
+        assert nt is not None
+        graph = Graph()
+        with contextlib.suppress(FileNotFoundError):
+            graph.parse(self.dump_path(nt, stem), format="nt")
+            return graph
+        raise ReleaseNotFound(f"{self.path} has no N-Triples dump")

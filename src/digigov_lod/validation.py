@@ -1,0 +1,129 @@
+"""SHACL validation with pyshacl, and reports a person can act on.
+
+Each finding says which file describes the node, which node, which rule, and the shape's own
+message about what to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, Namespace
+from rdflib.namespace import RDF
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "Violation", "Warning" or "Info"
+    focus_node: str
+    path: str | None
+    value: str | None
+    message: str
+    source_shape: str
+    constraint: str
+    files: tuple[Path, ...] = ()
+
+    def describe(self, graph: Graph | None = None) -> str:
+        """One readable paragraph: where, what, which rule, what to fix."""
+
+        def short(term: str) -> str:
+            if graph is None:
+                return f"<{term}>"
+            try:
+                return graph.namespace_manager.normalizeUri(term)
+            except Exception:
+                return f"<{term}>"
+
+        where = ", ".join(str(f) for f in self.files) or "(generated or unknown file)"
+        lines = [f"{self.severity}: {where}", f"  node:  {short(self.focus_node)}"]
+        if self.path:
+            lines.append(f"  path:  {short(self.path)}")
+        if self.value is not None:
+            lines.append(f"  value: {self.value}")
+        lines.append(f"  rule:  {short(self.source_shape)} ({self.constraint.rsplit('#', 1)[-1]})")
+        lines.append(f"  fix:   {self.message}")
+        return "\n".join(lines)
+
+
+@dataclass
+class ValidationOutcome:
+    conforms: bool
+    findings: list[Finding] = field(default_factory=list)
+    report_graph: Graph = field(default_factory=Graph)
+    report_text: str = ""
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "Violation"]
+
+    def summary(self, graph: Graph | None = None) -> str:
+        """The whole report as text, violations first."""
+        ordered = self.violations + self.warnings
+        head = (
+            f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)"
+            if ordered
+            else "conforms: 0 violations, 0 warnings"
+        )
+        return "\n\n".join([head, *(f.describe(graph) for f in ordered)])
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Literal):
+        return repr(str(value)) if value.language is None else f"{str(value)!r}@{value.language}"
+    if isinstance(value, BNode):
+        return "(blank node)"
+    return str(value)
+
+
+def findings_from_report(report: Graph, origins: dict[str, list[Path]] | None = None) -> list[Finding]:
+    """Turn a SHACL validation report graph into :class:`Finding` objects."""
+    findings = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        severity = report.value(result, SH.resultSeverity)
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        findings.append(
+            Finding(
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                focus_node=str(focus),
+                path=_text(report.value(result, SH.resultPath)),
+                value=_text(report.value(result, SH.value)),
+                message="; ".join(messages) or "(the shape gives no message)",
+                source_shape=_text(report.value(result, SH.sourceShape)) or "",
+                constraint=str(report.value(result, SH.sourceConstraintComponent) or ""),
+                files=tuple((origins or {}).get(str(focus), ())),
+            )
+        )
+    findings.sort(key=lambda f: (f.severity != "Violation", str(f.files), f.focus_node, f.path or ""))
+    return findings
+
+
+def validate(
+    data: Graph,
+    shapes: Graph,
+    ontology: Graph | None = None,
+    origins: dict[str, list[Path]] | None = None,
+) -> ValidationOutcome:
+    """Validate ``data`` against ``shapes``; only violations make it non-conforming."""
+    _, report, text = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        meta_shacl=False,
+    )
+    findings = findings_from_report(report, origins)
+    conforms = not any(f.severity == "Violation" for f in findings)
+    return ValidationOutcome(conforms, findings, report, text)
