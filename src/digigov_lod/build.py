@@ -17,6 +17,7 @@ from . import __version__
 from .config import Settings
 from .formats import TURTLE
 from .graph import SourceError, load_files, load_sources, source_files
+from .metadata import MetadataInvalid, ReleaseContext, derive
 from .release import ReleaseWriter, content_version, now_utc, serialize
 from .validation import ValidationOutcome, validate
 
@@ -54,9 +55,7 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
 
     progress("Loading sources …")
     try:
-        graph = load_sources(
-            settings.data_dir, settings.ontology_dir, settings.base_iri, report_file, origins
-        )
+        graph = load_sources(settings.data_dir, settings.ontology_dir, settings.base_iri, report_file, origins)
         shapes = load_shapes(settings)
     except SourceError as exc:
         raise BuildFailed(str(exc)) from exc
@@ -84,8 +83,16 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
     graph = checked.graph
     version = content_version(graph)
     progress(f"Writing release {version} to {settings.release_dir} …")
+    created = now_utc()
     with ReleaseWriter(settings.release_dir) as writer:
         writer.add_dumps(graph)
+        progress("Deriving metadata (catalog, VoID …) …")
+        try:
+            derived = derive(graph, list(writer.files), ReleaseContext(version, created, settings))
+        except MetadataInvalid as exc:
+            raise BuildFailed(f"The derived metadata is invalid; nothing was published.\n\n{exc}") from exc
+        for item in derived:
+            writer.add_bytes(item.name, item.data, item.media_type, item.role)
         writer.add_bytes(
             "validation-report.ttl",
             serialize(checked.outcome.report_graph, TURTLE),
@@ -103,7 +110,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
         path = writer.publish(
             {
                 "version": version,
-                "created": now_utc(),
+                "created": created,
                 "base_iri": settings.base_iri,
                 "triples": len(graph),
                 "generator": f"digigov-lod {__version__}",

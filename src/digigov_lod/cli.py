@@ -57,3 +57,63 @@ def validate_command() -> None:
         sys.exit(1)
     click.echo(checked.outcome.summary(checked.graph))
     sys.exit(0 if checked.outcome.conforms else 1)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--release", "release", type=click.Path(path_type=Path), help="Release folder (default dist/).")
+def serve_command(host: str, port: int, release: Path | None) -> None:
+    """Serve a release with Flask's development server (use gunicorn in production, see README)."""
+    from .release import ReleaseNotFound
+    from .web import create_app
+
+    settings = _settings(release)
+    try:
+        app = create_app(settings, settings.release_dir)
+    except ReleaseNotFound as exc:
+        _echo_err(str(exc))
+        sys.exit(1)
+    click.echo(f"Serving release {app.extensions['digigov'].release.version} on http://{host}:{port}/")
+    app.run(host=host, port=port, threaded=True)
+
+
+@main.command("query")
+@click.argument("query_file", type=click.File("r", encoding="utf-8"))
+@click.option("--release", "release", type=click.Path(path_type=Path), help="Release folder (default dist/).")
+@click.option("--format", "format_key", default="csv", show_default=True, help="json, xml, csv, tsv, ttl, nt …")
+def query_command(query_file, release: Path | None, format_key: str) -> None:  # type: ignore[no-untyped-def]
+    """Run a SPARQL query file (or - for stdin) against a release, with the server's checks and limits."""
+    from .formats import by_key
+    from .release import Release, ReleaseNotFound
+    from .sparql.guard import QueryRefused
+    from .sparql.service import DatasetGraphs, QueryService
+    from .sparql.workers import PoolBusy, QueryTimeout, WorkerPool
+    from .stores.oxigraph import QueryError
+    from .web.engine import graph_sources
+
+    settings = _settings(release)
+    if by_key(format_key) is None:
+        raise click.BadParameter(f"unknown format {format_key!r}", param_hint="--format")
+    try:
+        opened = Release.open(settings.release_dir)
+    except ReleaseNotFound as exc:
+        _echo_err(str(exc))
+        sys.exit(1)
+    sources = graph_sources(opened)
+    pool = WorkerPool(sources, size=1)
+    service = QueryService(
+        pool, DatasetGraphs(tuple(s.name for s in sources)), settings.query_timeout_s, settings.max_result_rows, 0
+    )
+    text = query_file.read()
+    try:
+        plan = service.plan(text, (), ())
+        answer = service.answer(text, plan, format_key)
+    except (QueryRefused, QueryError, QueryTimeout, PoolBusy) as exc:
+        _echo_err(f"{query_file.name}: {exc}")
+        sys.exit(1)
+    finally:
+        pool.close()
+    click.echo(answer.body.decode("utf-8"), nl=False)
+    if answer.truncated:
+        _echo_err(f"(truncated after {answer.rows} rows)")

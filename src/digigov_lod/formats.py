@@ -27,17 +27,13 @@ class Format:
 TURTLE = Format("ttl", "text/turtle", "ttl", "turtle", "Turtle", ("application/x-turtle",), "RDF_TURTLE")
 NTRIPLES = Format("nt", "application/n-triples", "nt", "nt", "N-Triples", ("text/plain",), "RDF_N_TRIPLES")
 JSONLD = Format("jsonld", "application/ld+json", "jsonld", "json-ld", "JSON-LD", (), "JSON_LD")
-RDFXML = Format(
-    "rdf", "application/rdf+xml", "rdf", "xml", "RDF/XML", ("application/xml", "text/xml"), "RDF_XML"
-)
+RDFXML = Format("rdf", "application/rdf+xml", "rdf", "xml", "RDF/XML", ("application/xml", "text/xml"), "RDF_XML")
 HTML = Format("html", "text/html", "html", None, "HTML", ("application/xhtml+xml",))
 
 #: RDF serialisations, in the order of preference when a client accepts anything.
 RDF_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 
-SPARQL_JSON = Format(
-    "json", "application/sparql-results+json", "srj", "json", "SPARQL JSON", ("application/json",)
-)
+SPARQL_JSON = Format("json", "application/sparql-results+json", "srj", "json", "SPARQL JSON", ("application/json",))
 SPARQL_XML = Format("xml", "application/sparql-results+xml", "srx", "xml", "SPARQL XML", ())
 SPARQL_CSV = Format("csv", "text/csv", "csv", "csv", "CSV", ())
 SPARQL_TSV = Format("tsv", "text/tab-separated-values", "tsv", "tsv", "TSV", ())

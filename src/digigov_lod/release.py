@@ -75,14 +75,10 @@ class ReleaseWriter:
         self.workdir = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
         self.files: list[ReleaseFile] = []
 
-    def add_bytes(
-        self, name: str, data: bytes, media_type: str, role: str, encoding: str | None = None
-    ) -> Path:
+    def add_bytes(self, name: str, data: bytes, media_type: str, role: str, encoding: str | None = None) -> Path:
         path = self.workdir / name
         path.write_bytes(data)
-        self.files.append(
-            ReleaseFile(name, media_type, len(data), hashlib.sha256(data).hexdigest(), role, encoding)
-        )
+        self.files.append(ReleaseFile(name, media_type, len(data), hashlib.sha256(data).hexdigest(), role, encoding))
         return path
 
     def add_dumps(self, graph: Graph, stem: str = DUMP_STEM) -> None:

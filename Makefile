@@ -1,0 +1,45 @@
+# The two set-up commands of the README: `make run` and `make test`.
+# Everything they need is installed from pinned versions by the targets below.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+RELEASE ?= dist
+
+.PHONY: run test build lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build: $(VENV)/.installed
+	$(BIN)/digigov-lod build --release $(RELEASE)
+
+run: build
+	$(BIN)/gunicorn --config python:digigov_lod.web.gunicorn_conf --bind $(HOST):$(PORT) \
+		'digigov_lod.web:create_app_from_environment()'
+
+test: $(VENV)/.installed-test node_modules/.installed
+	bash scripts/install-system-deps.sh
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/http_bench.py
+
+clean:
+	rm -rf $(VENV) node_modules $(RELEASE) .pytest_cache

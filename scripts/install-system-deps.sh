@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the tests need (headless Chromium for browser tests). Idempotent; needs root.
+set -euo pipefail
+missing=()
+for pkg in chromium; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${missing[*]} (run as root or install them)" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

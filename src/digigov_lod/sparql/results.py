@@ -1,0 +1,113 @@
+"""Serialisers for SELECT and ASK results: SPARQL JSON, XML, CSV and TSV.
+
+Written here rather than delegated to the engine because results may be truncated at the
+row limit, and the truncation must be stated in the result itself, not only in a header.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+# A term is a dict in the SPARQL JSON shape: {"type": "uri"|"literal"|"bnode", "value": …,
+# optional "xml:lang" / "datatype"}. Rows map variable names to terms.
+Term = dict[str, str]
+Row = dict[str, Term]
+
+TRUNCATION_LINK = "urn:digigov-lod:results-truncated"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_json(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool | None, truncated: bool) -> bytes:
+    head: dict[str, object] = {"vars": list(variables)} if boolean is None else {}
+    if truncated:
+        head["link"] = [TRUNCATION_LINK]
+    document: dict[str, object] = {"head": head}
+    if boolean is not None:
+        document["boolean"] = boolean
+    else:
+        document["results"] = {"bindings": list(rows or [])}
+    if truncated:
+        document["truncated"] = True
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _xml_term(term: Term) -> str:
+    value = escape(term["value"])
+    if term["type"] == "uri":
+        return f"<uri>{value}</uri>"
+    if term["type"] == "bnode":
+        return f"<bnode>{value}</bnode>"
+    attributes = ""
+    if "xml:lang" in term:
+        attributes = f" xml:lang={quoteattr(term['xml:lang'])}"
+    elif "datatype" in term:
+        attributes = f" datatype={quoteattr(term['datatype'])}"
+    return f"<literal{attributes}>{value}</literal>"
+
+
+def to_xml(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool | None, truncated: bool) -> bytes:
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+    ]
+    out.append("<head>")
+    if boolean is None:
+        out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)
+    if truncated:
+        out.append(f"<link href={quoteattr(TRUNCATION_LINK)}/>")
+    out.append("</head>")
+    if boolean is not None:
+        out.append(f"<boolean>{'true' if boolean else 'false'}</boolean>")
+    else:
+        out.append("<results>")
+        for row in rows or []:
+            cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in row.items())
+            out.append(f"<result>{cells}</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out).encode("utf-8")
+
+
+def to_csv(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool | None, truncated: bool) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if boolean is not None:
+        writer.writerow(["_askResult"])
+        writer.writerow(["true" if boolean else "false"])
+    else:
+        writer.writerow(variables)
+        for row in rows or []:
+            writer.writerow([row[v]["value"] if v in row else "" for v in variables])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _tsv_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
+def _tsv_term(term: Term) -> str:
+    if term["type"] == "uri":
+        return f"<{term['value']}>"
+    if term["type"] == "bnode":
+        return f"_:{term['value']}"
+    literal = f'"{_tsv_escape(term["value"])}"'
+    if "xml:lang" in term:
+        return f"{literal}@{term['xml:lang']}"
+    if "datatype" in term and term["datatype"] != XSD_STRING:
+        return f"{literal}^^<{term['datatype']}>"
+    return literal
+
+
+def to_tsv(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool | None, truncated: bool) -> bytes:
+    if boolean is not None:
+        return f"?_askResult\n{'true' if boolean else 'false'}\n".encode()
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines.extend("\t".join(_tsv_term(row[v]) if v in row else "" for v in variables) for row in rows or [])
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+SERIALIZERS = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}

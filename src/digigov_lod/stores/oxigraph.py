@@ -1,0 +1,111 @@
+"""A pyoxigraph store loaded from a release, and query execution with row limits.
+
+Runs inside a worker process (see :mod:`digigov_lod.sparql.workers`), which is what lets the
+service stop a runaway query: a process can be killed, a thread inside the Rust engine cannot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..formats import by_key
+from ..sparql.results import SERIALIZERS, Row, Term
+
+
+@dataclass(frozen=True)
+class GraphSource:
+    """One N-Triples file loaded into the named graph ``name``."""
+
+    path: Path
+    name: str
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE
+    format_key: str  # key of a result or RDF format in digigov_lod.formats
+    max_rows: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    body: bytes
+    rows: int
+    truncated: bool
+
+
+class QueryError(ValueError):
+    """The engine rejected the query (syntax error, unknown prefix …)."""
+
+
+def load_store(sources: list[GraphSource]) -> ox.Store:
+    """An in-memory store with each source in its own named graph."""
+    store = ox.Store()
+    for source in sources:
+        store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(source.name))
+    return store
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        result = {"type": "literal", "value": term.value}
+        if term.language:
+            result["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            result["datatype"] = term.datatype.value
+        return result
+    return {"type": "literal", "value": str(term)}  # RDF-star triple terms, rarely seen here
+
+
+def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
+    """Run ``job`` and serialise its answer, stopping at ``max_rows`` rows or triples."""
+    kwargs: dict[str, object] = {}
+    if job.default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if job.named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    try:
+        result = store.query(job.query, **kwargs)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from exc
+    except (ValueError, OSError) as exc:
+        raise QueryError(str(exc)) from exc
+
+    if isinstance(result, ox.QueryBoolean):
+        return QueryAnswer(SERIALIZERS[job.format_key]([], None, bool(result), False), 1, False)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows: list[Row] = []
+        truncated = False
+        for solution in result:
+            if len(rows) == job.max_rows:
+                truncated = True
+                break
+            rows.append({v: _term(solution[v]) for v in variables if solution[v] is not None})
+        body = SERIALIZERS[job.format_key](variables, rows, None, truncated)
+        return QueryAnswer(body, len(rows), truncated)
+    triples = []
+    truncated = False
+    for triple in result:
+        if len(triples) == job.max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    fmt = by_key(job.format_key)
+    rdf_format = ox.RdfFormat.from_media_type(fmt.media_type) if fmt else None
+    if rdf_format is None:
+        raise QueryError(f"no RDF serialiser for {job.format_key}")
+    body = ox.serialize(triples, format=rdf_format) or b""
+    return QueryAnswer(body, len(triples), truncated)

@@ -1,0 +1,54 @@
+"""The Flask application that serves one release read-only.
+
+``create_app`` builds a :class:`~digigov_lod.web.site.Site` for the release and registers one
+blueprint per area of the site.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+from ..config import Settings, from_environment
+from ..release import Release
+from .i18n import reader_language
+from .responses import add_cors, error
+from .site import Site
+
+
+def create_app(settings: Settings | None = None, release_dir: Path | None = None) -> Flask:
+    """The application for the release in ``release_dir`` (default: the settings' release folder)."""
+    settings = settings or from_environment()
+    release = Release.open(release_dir or settings.release_dir)
+    app = Flask(__name__)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes * 4
+    site = Site(settings=settings, release=release, graph=release.load_graph())
+    app.extensions["digigov"] = site
+
+    from . import blueprints
+
+    for blueprint in blueprints.ALL:
+        app.register_blueprint(blueprint)
+
+    app.after_request(add_cors)
+    app.jinja_env.globals["t"] = lambda sv, en: sv if reader_language() == "sv" else en
+    app.jinja_env.globals["release_version"] = release.version
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        response = error(exc.code or 500, exc.description or exc.name, exc.name)
+        if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
+            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        return response
+
+    return app
+
+
+def create_app_from_environment() -> Flask:
+    """Entry point for WSGI servers: ``gunicorn 'digigov_lod.web:create_app_from_environment()'``."""
+    release = os.environ.get("DIGIGOV_RELEASE_DIR")
+    return create_app(from_environment(), Path(release) if release else None)

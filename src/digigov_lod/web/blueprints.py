@@ -1,0 +1,12 @@
+"""The list of blueprints the app registers: one per area of the site."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from .downloads import blueprint as downloads
+from .home import blueprint as home
+from .resources import blueprint as resources
+from .sparql_views import blueprint as sparql
+
+ALL: list[Blueprint] = [home, sparql, resources, downloads]

@@ -1,0 +1,57 @@
+"""Bulk downloads of the release's dumps, with validators, 304s and Range requests."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, render_template, request, send_file
+
+from ..formats import HTML, SPARQL_JSON
+from .i18n import reader_language
+from .negotiation import NotAcceptable, choose
+from .responses import error, representation
+from .site import current_site
+
+blueprint = Blueprint("downloads", __name__)
+DOWNLOAD_ROLES = ("dump", "dump-gzip")
+
+
+def _dumps() -> list:
+    return [f for f in current_site().release.files() if f.role in DOWNLOAD_ROLES]
+
+
+@blueprint.route("/download/")
+def index() -> Response:
+    site = current_site()
+    files = _dumps()
+    try:
+        fmt = choose(request.headers.get("Accept"), (HTML, SPARQL_JSON))
+    except NotAcceptable as exc:
+        return error(406, str(exc))
+    if fmt is SPARQL_JSON or request.args.get("format") == "json":
+        listing = [{**f.__dict__, "url": request.host_url + "download/" + f.name} for f in files]
+        return representation(json.dumps(listing, indent=2), "application/json; charset=utf-8")
+    lang = reader_language()
+    body = render_template("downloads.html", files=files, lang=lang, release=site.release)
+    return representation(body, HTML, variant=f"downloads-{lang}-", vary="Accept, Accept-Language")
+
+
+@blueprint.route("/download/<name>")
+def download(name: str) -> Response:
+    site = current_site()
+    item = next((f for f in _dumps() if f.name == name), None)
+    if item is None:
+        return error(404, f"No file {name!r} in this release; see /download/.")
+    mimetype = "application/gzip" if item.encoding == "gzip" else f"{item.media_type}; charset=utf-8"
+    response = send_file(
+        site.release.path / item.name,
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=item.name,
+        etag=item.sha256,
+        last_modified=site.release.created,
+        conditional=True,
+        max_age=3600,
+    )
+    response.headers["Digest"] = f"sha-256={item.sha256}"
+    return response

@@ -1,0 +1,98 @@
+"""Content negotiation: parse ``Accept`` (q-values, wildcards, several headers) and pick a format.
+
+An explicit ``format``/``output`` parameter or a file suffix wins over the header, as users of
+Fuseki and Datasette expect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..formats import Format, by_key, by_media_type
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+    order: int
+
+    @property
+    def specificity(self) -> int:
+        return (self.type != "*") + (self.subtype != "*")
+
+    def matches(self, media_type: str) -> bool:
+        main, _, sub = media_type.partition("/")
+        return self.type in ("*", main) and self.subtype in ("*", sub)
+
+
+class NotAcceptable(Exception):
+    """No offered format satisfies the client."""
+
+    def __init__(self, offered: tuple[Format, ...]) -> None:
+        super().__init__("none of the offered formats is acceptable: " + ", ".join(f.media_type for f in offered))
+        self.offered = offered
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """The media ranges of an Accept header; a missing or empty header accepts anything."""
+    if not header or not header.strip():
+        return [MediaRange("*", "*", 1.0, 0)]
+    ranges = []
+    for order, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        main, _, sub = media.partition("/")
+        if not sub:
+            main, sub = (main, "*") if main == "*" else (main, "")
+            if not sub:
+                continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        ranges.append(MediaRange(main, sub, q, order))
+    return ranges
+
+
+def _quality(media_type: str, ranges: list[MediaRange]) -> tuple[float, int]:
+    """q of the most specific range matching ``media_type`` (0 if none), and its specificity."""
+    best: MediaRange | None = None
+    for r in ranges:
+        if r.matches(media_type) and (best is None or r.specificity > best.specificity):
+            best = r
+    return (best.q, best.specificity) if best else (0.0, -1)
+
+
+def choose(accept: str | None, offered: tuple[Format, ...]) -> Format:
+    """The offered format the client prefers; ties go to the server's order of ``offered``."""
+    ranges = parse_accept(accept)
+    scored = []
+    for position, fmt in enumerate(offered):
+        quality, specificity = max(_quality(t, ranges) for t in (fmt.media_type, *fmt.aliases))
+        if quality > 0:
+            scored.append((-quality, -specificity, position, fmt))
+    if not scored:
+        raise NotAcceptable(offered)
+    scored.sort(key=lambda item: item[:3])
+    return scored[0][3]
+
+
+def explicit(value: str | None, offered: tuple[Format, ...]) -> Format | None:
+    """A format named by parameter: a short key (``ttl``) or a media type; None if not given.
+
+    Raises :class:`NotAcceptable` for a name that is not offered here.
+    """
+    if not value:
+        return None
+    fmt = by_key(value) or by_media_type(value.split(";")[0].strip(), offered)
+    if fmt is None or fmt not in offered:
+        raise NotAcceptable(offered)
+    return fmt

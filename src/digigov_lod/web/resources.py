@@ -1,0 +1,130 @@
+"""Dereferenceable IRIs: ``/id/…`` and ``/def/…`` answer 303 to ``/doc/…``, which negotiates
+HTML, Turtle, JSON-LD, N-Triples and RDF/XML (also by suffix)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import PROV, RDF
+
+from ..describe import compact_iri, describe, label
+from ..formats import HTML, RDF_FORMATS, Format, rdf_by_extension
+from ..iris import doc_path_for, is_dereferenceable_path, resource_path_for
+from ..release import serialize
+from .i18n import reader_language
+from .negotiation import NotAcceptable, choose
+from .responses import error, representation
+from .script_json import script_json
+from .site import current_site
+
+blueprint = Blueprint("resources", __name__)
+DOC_FORMATS: tuple[Format, ...] = (HTML, *RDF_FORMATS)
+
+
+@blueprint.route("/id/<path:rest>")
+@blueprint.route("/def/<path:rest>")
+@blueprint.route("/def/", defaults={"rest": ""})
+def thing(rest: str) -> Response:
+    """The thing itself is not a document: point to the document about it."""
+    path = request.path.lstrip("/")
+    if not is_dereferenceable_path(path):
+        return error(404, f"/{path} is not an identifier of this dataset.")
+    response = redirect("/" + doc_path_for(path), code=303)
+    response.vary.add("Accept")
+    return response
+
+
+def _split_suffix(rest: str) -> tuple[str, Format | None]:
+    stem, dot, suffix = rest.rpartition(".")
+    if dot and suffix == "html":
+        return stem, HTML
+    if dot and (fmt := rdf_by_extension(suffix)):
+        return stem, fmt
+    return rest, None
+
+
+def _links(doc_url: str) -> str:
+    parts = [f'<{doc_url}.{fmt.extension}>; rel="alternate"; type="{fmt.media_type}"' for fmt in RDF_FORMATS]
+    parts.append(f'<{doc_url}.html>; rel="alternate"; type="text/html"')
+    return ", ".join(parts)
+
+
+@blueprint.route("/doc/<path:rest>")
+def document(rest: str) -> Response:
+    site = current_site()
+    stem, suffix_format = _split_suffix(rest)
+    resource_path = resource_path_for("doc/" + stem)
+    if not is_dereferenceable_path(resource_path):
+        return error(404, f"/doc/{stem} is not a document of this dataset.")
+    iri = URIRef(site.iri_for_local_path(resource_path))
+    description = describe(site.graph, iri, site.base)
+    if len(description) == 0:
+        return error(404, f"The dataset says nothing about <{iri}>.")
+    try:
+        fmt = suffix_format or choose(request.headers.get("Accept"), DOC_FORMATS)
+    except NotAcceptable as exc:
+        return error(406, str(exc))
+    doc_url = request.host_url + "doc/" + stem
+    lang = reader_language()
+    if fmt is HTML:
+        body = render_html(iri, description, lang, doc_url)
+        response = representation(body, HTML, variant=f"{lang}-", vary="Accept, Accept-Language")
+        response.headers["Content-Language"] = lang
+    else:
+        response = representation(serialize(description, fmt), fmt)
+    if suffix_format is not None:
+        response.vary.discard("Accept")
+    response.headers["Link"] = _links(doc_url)
+    return response
+
+
+def _node_view(node, lang: str) -> dict:  # type: ignore[no-untyped-def]
+    site = current_site()
+    if isinstance(node, Literal):
+        return {"kind": "literal", "text": str(node), "lang": node.language, "datatype": node.datatype}
+    if isinstance(node, BNode):
+        return {"kind": "bnode", "text": "(unnamed node)"}
+    return {
+        "kind": "iri",
+        "href": site.local_url(str(node)),
+        "text": label(site.graph, node, lang) or compact_iri(site.graph, str(node)),
+        "iri": str(node),
+    }
+
+
+def render_html(iri: URIRef, description, lang: str, doc_url: str) -> str:  # type: ignore[no-untyped-def]
+    site = current_site()
+    graph = site.graph
+    outgoing = sorted(
+        ((p, o) for p, o in description.predicate_objects(iri)),
+        key=lambda po: (po[0] != RDF.type, compact_iri(graph, str(po[0])), str(po[1])),
+    )
+    rows = [
+        {"property": _node_view(p, lang), "value": _node_view(o, lang), "same_lang": getattr(o, "language", None)}
+        for p, o in outgoing
+        if not (isinstance(o, Literal) and o.language and o.language != lang and _has_lang(description, iri, p, lang))
+    ]
+    incoming = [
+        {"subject": _node_view(s, lang), "property": _node_view(p, lang)}
+        for s, p in sorted(description.subject_predicates(iri), key=lambda sp: (str(sp[1]), str(sp[0])))
+    ]
+    sources = [_node_view(o, lang) for o in graph.objects(iri, PROV.wasDerivedFrom)]
+    types = [_node_view(t, lang) for t in graph.objects(iri, RDF.type)]
+    jsonld = serialize(description, next(f for f in RDF_FORMATS if f.key == "jsonld")).decode("utf-8")
+    return render_template(
+        "resource.html",
+        iri=str(iri),
+        title=label(graph, iri, lang) or compact_iri(graph, str(iri)),
+        types=types,
+        rows=rows,
+        incoming=incoming,
+        sources=sources,
+        lang=lang,
+        doc_url=doc_url,
+        formats=RDF_FORMATS,
+        jsonld_script=script_json(jsonld),
+    )
+
+
+def _has_lang(description, iri: URIRef, prop, lang: str) -> bool:  # type: ignore[no-untyped-def]
+    return any(isinstance(o, Literal) and o.language == lang for o in description.objects(iri, prop))

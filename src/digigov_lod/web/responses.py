@@ -1,0 +1,86 @@
+"""HTTP conventions shared by every view: validators, Vary, CORS, errors in the client's format."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from flask import Response, request
+
+from ..formats import Format
+from .negotiation import parse_accept
+from .site import current_site
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since, Range",
+    "Access-Control-Expose-Headers": (
+        "ETag, Last-Modified, Link, Content-Disposition, Content-Length, X-Result-Truncated, X-Result-Rows, Vary"
+    ),
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def add_cors(response: Response) -> Response:
+    response.headers.update(CORS_HEADERS)
+    return response
+
+
+def representation(
+    body: bytes | str,
+    fmt: Format | str,
+    *,
+    variant: str = "",
+    vary: str | None = "Accept",
+    status: int = 200,
+) -> Response:
+    """A response derived from the release: ETag, Last-Modified, Vary, and 304/206 when asked."""
+    media = fmt.content_type if isinstance(fmt, Format) else fmt
+    response = Response(body, status=status, content_type=media)
+    site = current_site()
+    key = fmt.key if isinstance(fmt, Format) else media.split(";")[0].replace("/", "-")
+    response.set_etag(f"{site.etag}-{variant}{key}" if variant else f"{site.etag}-{key}")
+    response.headers["Last-Modified"] = site.last_modified
+    if vary:
+        response.vary.add(vary)
+    if status == 200:
+        response.make_conditional(request)
+    return response
+
+
+def _wants_html() -> bool:
+    ranges = parse_accept(request.headers.get("Accept"))
+    html = max((r.q for r in ranges if r.matches("text/html")), default=0.0)
+    json_q = max((r.q for r in ranges if r.matches("application/json")), default=0.0)
+    return html > 0 and html >= json_q and any(r.type == "text" and r.subtype == "html" for r in ranges)
+
+
+def _wants_json() -> bool:
+    ranges = parse_accept(request.headers.get("Accept"))
+    return any(r.subtype in ("json", "sparql-results+json", "ld+json") and r.q > 0 for r in ranges)
+
+
+def error(status: int, message: str, title: str | None = None) -> Response:
+    """A short readable error in the format the client can read (HTML, JSON or plain text)."""
+    title = title or {
+        400: "Bad request",
+        404: "Not found",
+        406: "Not acceptable",
+        413: "Query too large",
+        415: "Unsupported media type",
+        503: "Query stopped",
+    }.get(status, "Error")
+    if _wants_html():
+        body = (
+            f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(title)}</title>"
+            f"<h1>{status} {escape(title)}</h1><p>{escape(message)}</p><p><a href=/>DigiGov 2017 data</a></p></html>"
+        )
+        response = Response(body, status=status, content_type="text/html; charset=utf-8")
+    elif _wants_json():
+        body = json.dumps({"status": status, "error": title, "message": message}, ensure_ascii=False)
+        response = Response(body, status=status, content_type="application/json; charset=utf-8")
+    else:
+        response = Response(f"{status} {title}: {message}\n", status=status, content_type="text/plain; charset=utf-8")
+    response.vary.add("Accept")
+    return response

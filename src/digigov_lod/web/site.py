@@ -1,0 +1,51 @@
+"""What one running site serves: the settings, the release and the query engine over it.
+
+Built once by :func:`create_app` and shared by every blueprint through :func:`current_site`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+
+from flask import current_app, request
+from rdflib import Graph
+
+from ..config import Settings
+from ..release import Release
+
+
+@dataclass
+class Site:
+    settings: Settings
+    release: Release
+    graph: Graph  # the released graph, for page rendering and metadata
+    services: dict[str, object] = field(default_factory=dict)  # engines keyed by name
+
+    @property
+    def base(self) -> str:
+        """The dataset's base IRI, as published in the release."""
+        return self.release.base_iri
+
+    @property
+    def etag(self) -> str:
+        """Strong validator shared by every response derived from this release."""
+        return self.release.version
+
+    @property
+    def last_modified(self) -> str:
+        return format_datetime(self.release.created, usegmt=True)
+
+    def local_url(self, iri: str) -> str:
+        """The URL on this server for an IRI under the base (so IRIs work on localhost too)."""
+        if iri.startswith(self.base):
+            return request.host_url + iri[len(self.base) :]
+        return iri
+
+    def iri_for_local_path(self, path: str) -> str:
+        """The dataset IRI for a path on this server (``id/person/x`` → ``{base}id/person/x``)."""
+        return self.base + path.lstrip("/")
+
+
+def current_site() -> Site:
+    return current_app.extensions["digigov"]

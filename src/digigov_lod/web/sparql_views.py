@@ -1,0 +1,208 @@
+"""The SPARQL 1.1 Protocol endpoint (queries only), its query page and the example queries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from urllib.parse import parse_qs
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, SPARQL_JSON, TURTLE, Format
+from ..release import serialize
+from ..sparql.description import service_description
+from ..sparql.examples import find_example, load_examples
+from ..sparql.guard import QueryRefused
+from ..sparql.workers import PoolBusy, QueryTimeout
+from ..stores.oxigraph import QueryError
+from .engine import graph_sizes, query_service
+from .i18n import reader_language
+from .negotiation import NotAcceptable, choose, explicit
+from .responses import error, representation
+from .site import current_site
+
+blueprint = Blueprint("sparql", __name__)
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _request_parameters() -> tuple[str | None, dict[str, list[str]]]:
+    """The query text and the protocol parameters, from the URL and (for POST) the body."""
+    params = {key: request.args.getlist(key) for key in request.args}
+    query: str | None = None
+    if request.method == "POST":
+        media = (request.mimetype or "").lower()
+        if media == FORM_TYPE:
+            body = parse_qs(request.get_data(as_text=True), keep_blank_values=True)
+            for key, values in body.items():
+                params.setdefault(key, []).extend(values)
+        elif media == QUERY_TYPE:
+            query = request.get_data(as_text=True)
+            if "query" in params:
+                raise ProtocolError(400, "Give the query either in the body or as ?query=, not both.")
+        elif media == UPDATE_TYPE:
+            raise ProtocolError(400, "SPARQL Update is not allowed: this endpoint is read-only.")
+        else:
+            raise ProtocolError(
+                415,
+                f"Unsupported Content-Type {media or '(none)'!r}: POST a query as {QUERY_TYPE} "
+                f"or as {FORM_TYPE} with a 'query' field.",
+            )
+    if "update" in params:
+        raise ProtocolError(400, "SPARQL Update is not allowed: this endpoint is read-only.")
+    if query is None and "query" in params:
+        values = params.pop("query")
+        if len(values) > 1:
+            raise ProtocolError(400, "Exactly one query per request: the 'query' parameter was given more than once.")
+        query = values[0]
+    return query, params
+
+
+def _format_parameter(params: dict[str, list[str]]) -> str | None:
+    for name in ("format", "output"):
+        if params.get(name):
+            return params[name][0]
+    return None
+
+
+def _negotiate(form: str, params: dict[str, list[str]]) -> Format:
+    offered = (*RESULT_FORMATS, HTML) if form in ("SELECT", "ASK") else (*RDF_FORMATS, HTML)
+    return explicit(_format_parameter(params), offered) or choose(request.headers.get("Accept"), offered)
+
+
+def run_query(query: str, params: dict[str, list[str]], title: str | None = None) -> Response:
+    """Check, run and render one query in the negotiated format."""
+    site = current_site()
+    if len(query.encode("utf-8")) > site.settings.max_query_bytes:
+        return error(413, f"The query is longer than the limit of {site.settings.max_query_bytes} bytes.")
+    if not query.strip():
+        return error(400, "The query is empty.")
+    service = query_service(site)
+    default_graphs = tuple(params.get("default-graph-uri", []))
+    named_graphs = tuple(params.get("named-graph-uri", []))
+    try:
+        plan = service.plan(query, default_graphs, named_graphs)
+        fmt = _negotiate(plan.form, params)
+        engine_format = SPARQL_JSON if fmt is HTML and plan.form in ("SELECT", "ASK") else fmt
+        engine_format = TURTLE if engine_format is HTML else engine_format
+        answer = service.answer(query, plan, engine_format.key, default_graphs, named_graphs)
+    except QueryRefused as exc:
+        return error(400, str(exc))
+    except NotAcceptable as exc:
+        return error(406, str(exc))
+    except QueryError as exc:
+        return error(400, str(exc))
+    except (QueryTimeout, PoolBusy) as exc:
+        return error(503, str(exc))
+    if fmt is HTML:
+        body = render_template(
+            "sparql_results.html",
+            query=query,
+            form=plan.form,
+            title=title,
+            result=json.loads(answer.body) if engine_format is SPARQL_JSON else None,
+            rdf=answer.body.decode("utf-8") if engine_format is not SPARQL_JSON else None,
+            truncated=answer.truncated,
+            rows=answer.rows,
+            local_url=site.local_url,
+            lang=reader_language(),
+            formats=RESULT_FORMATS if plan.form in ("SELECT", "ASK") else RDF_FORMATS,
+        )
+    else:
+        body = answer.body
+    key = hashlib.sha256(repr((query, default_graphs, named_graphs)).encode()).hexdigest()[:16]
+    response = representation(body, fmt, variant=f"q{key}-")
+    response.headers["X-Result-Rows"] = str(answer.rows)
+    if answer.truncated:
+        response.headers["X-Result-Truncated"] = f"true; limit={site.settings.max_result_rows}"
+    return response
+
+
+def _service_description_response() -> Response:
+    site = current_site()
+    endpoint = site.base + "sparql"
+    graph = service_description(endpoint, graph_sizes(site.release), "DigiGov 2017 SPARQL endpoint")
+    try:
+        fmt = explicit(request.args.get("format"), RDF_FORMATS) or choose(request.headers.get("Accept"), RDF_FORMATS)
+    except NotAcceptable as exc:
+        return error(406, str(exc))
+    return representation(serialize(graph, fmt), fmt, variant="sd-")
+
+
+def _query_page() -> Response:
+    site = current_site()
+    lang = reader_language()
+    body = render_template(
+        "sparql_form.html",
+        examples=load_examples(),
+        lang=lang,
+        default_query=load_examples()[0].text if load_examples() else "SELECT * WHERE { ?s ?p ?o } LIMIT 10",
+        graphs=graph_sizes(site.release),
+        formats=RESULT_FORMATS + RDF_FORMATS,
+    )
+    return representation(body, HTML, variant=f"form-{lang}-", vary="Accept, Accept-Language")
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    try:
+        query, params = _request_parameters()
+    except ProtocolError as exc:
+        return error(exc.status, str(exc))
+    if query is not None:
+        return run_query(query, params)
+    if request.method == "POST":
+        return error(400, "No query: send a 'query' parameter or a body of type application/sparql-query.")
+    # No query: a browser gets the query page, an RDF client the service description.
+    try:
+        wanted = choose(request.headers.get("Accept"), (HTML, *RDF_FORMATS))
+    except NotAcceptable:
+        wanted = None
+    if wanted is HTML:
+        return _query_page()
+    if wanted is None and "format" not in request.args:
+        return error(400, "No query: add ?query=… (the service description is available as Turtle or JSON-LD).")
+    return _service_description_response()
+
+
+@blueprint.route("/sparql/examples")
+def examples() -> Response:
+    lang = reader_language()
+    items = [
+        {
+            "id": q.id,
+            "title": q.title,
+            "title_sv": q.title_sv,
+            "description": q.description,
+            "description_sv": q.description_sv,
+            "query": q.text,
+            "url": url_for("sparql.example", query_id=q.id, _external=True),
+        }
+        for q in load_examples()
+    ]
+    try:
+        fmt = choose(request.headers.get("Accept"), (HTML, SPARQL_JSON))
+    except NotAcceptable as exc:
+        return error(406, str(exc))
+    if request.args.get("format") == "json" or fmt is SPARQL_JSON:
+        return representation(json.dumps(items, ensure_ascii=False, indent=2), "application/json; charset=utf-8")
+    body = render_template("sparql_examples.html", examples=load_examples(), lang=lang)
+    return representation(body, HTML, variant=f"examples-{lang}-", vary="Accept, Accept-Language")
+
+
+@blueprint.route("/sparql/examples/<query_id>")
+def example(query_id: str) -> Response:
+    """Run an example query, in any result format (Accept or ?format=)."""
+    found = find_example(query_id)
+    if found is None:
+        return error(404, f"There is no example query called {query_id!r}; see /sparql/examples.")
+    params = {key: request.args.getlist(key) for key in request.args}
+    return run_query(found.text, params, title=found.title_in(reader_language()))
