@@ -1,0 +1,267 @@
+"""Snippets: one resource (or the whole conference) as compact, framed JSON-LD for a web page.
+
+Three steps, each checkable on its own:
+
+1. :func:`select` walks the frames (see :mod:`.frames`) from the root and collects the
+   *corresponding subgraph* — the triples the snippet will state.
+2. :func:`prepare` rewrites that subgraph for the variant: the embed variant keeps only schema.org
+   terms, one language (tags dropped), the most specific schema.org type per node and the
+   context's date coercion; both variants move schema.org *terms* (properties, classes, datatypes)
+   from ``https://schema.org/`` to ``http://schema.org/``, the namespace the official context
+   expands to (see docs/jsonld.md).
+3. :func:`snippet` frames and compacts it with PyLD against ``"@context": "https://schema.org"``,
+   served from the shipped file by the offline loader.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pyld import jsonld
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ..iris import VOCAB_SEGMENT, thing_iri
+from . import frames
+from .loader import SCHEMAORG_CONTEXT_URL, options, schemaorg_context
+
+SCHEMA = "https://schema.org/"
+SCHEMA_HTTP = "http://schema.org/"
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+EMBED, FULL = "embed", "full"
+VARIANTS = (EMBED, FULL)
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"  # the report and its readers are Swedish
+
+CONFERENCE = ("event", "digigov-2017")
+_TEMPORAL = {XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth}
+
+
+class NoSuchResource(LookupError):
+    """The IRI is not the subject of any triple in the graph."""
+
+
+@dataclass(frozen=True)
+class Options:
+    variant: str = EMBED
+    lang: str = DEFAULT_LANGUAGE
+    depth: int = frames.DEFAULT_DEPTH
+
+    def __post_init__(self) -> None:
+        if self.variant not in VARIANTS:
+            raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {self.variant!r}")
+        if self.lang not in LANGUAGES:
+            raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {self.lang!r}")
+
+
+def conference_iri(base: str) -> str:
+    return thing_iri(base, *CONFERENCE)
+
+
+def schema_classes(graph: Graph, node: Node) -> set[str]:
+    """Local names of the node's schema.org classes."""
+    return {str(t)[len(SCHEMA) :] for t in graph.objects(node, RDF.type) if str(t).startswith(SCHEMA)}
+
+
+# ---------------------------------------------------------------- 1. the corresponding subgraph
+
+
+def select(graph: Graph, root: URIRef, opts: Options = Options()) -> Graph:
+    """The triples a snippet of ``root`` states (still in the graph's own terms).
+
+    Nodes are *nested* from the root along the frames' EMBED and BRIEF properties within the depth
+    budget. For every nested node the embed variant takes its schema.org types and the frame's
+    properties; the full variant takes every triple of a node nested with a full frame.
+    """
+    if (root, None, None) not in graph:
+        raise NoSuchResource(str(root))
+    out = Graph()
+    seen: set[tuple[Node, bool, int]] = set()
+
+    def walk(node: Node, brief: bool, depth: int) -> None:
+        if (node, brief, depth) in seen:
+            return
+        seen.add((node, brief, depth))
+        classes = schema_classes(graph, node)
+        frame = frames.BRIEF_FRAME if brief else frames.frame_for(classes)
+        for t in graph.objects(node, RDF.type):
+            if opts.variant == FULL or str(t).startswith(SCHEMA):
+                out.add((node, RDF.type, t))
+        if opts.variant == FULL and not brief:
+            for p, o in graph.predicate_objects(node):
+                out.add((node, p, o))
+        for prop, mode in frame.items():
+            for o in graph.objects(node, URIRef(SCHEMA + prop)):
+                out.add((node, URIRef(SCHEMA + prop), o))
+                if isinstance(o, Literal) or (o, None, None) not in graph:
+                    continue
+                if (mode == frames.EMBED or isinstance(o, BNode)) and depth > 0:
+                    walk(o, False, depth - 1)
+                elif mode in (frames.EMBED, frames.BRIEF) or isinstance(o, BNode):
+                    walk(o, True, 0)
+
+    walk(root, False, opts.depth)
+    return out
+
+
+# ---------------------------------------------------------------- 2. rewriting for the variant
+
+
+@cache
+def date_coerced_terms() -> frozenset[str]:
+    """schema.org properties the official context coerces to ``schema:Date`` (startDate, endDate …)."""
+    context = schemaorg_context()["@context"]
+    return frozenset(
+        term for term, value in context.items() if isinstance(value, dict) and value.get("@type") == "Date"
+    )
+
+
+def to_context_namespace(term: Node) -> Node:
+    """A schema.org term in the namespace of the official context (``http://schema.org/``)."""
+    if isinstance(term, URIRef) and str(term).startswith(SCHEMA):
+        return URIRef(SCHEMA_HTTP + str(term)[len(SCHEMA) :])
+    return term
+
+
+def stockholm_time(lexical: str) -> str:
+    """An xsd:dateTime with its offset: a time without one is Stockholm local time."""
+    moment = datetime.fromisoformat(lexical.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=STOCKHOLM)
+    return moment.isoformat()
+
+
+def embed_literal(prop: str, literal: Literal) -> Literal:
+    """A literal as the embed variant states it: no language tag, dates as the context coerces them."""
+    if literal.language:
+        return Literal(str(literal))
+    if literal.datatype in _TEMPORAL:
+        lexical = stockholm_time(str(literal)) if literal.datatype == XSD.dateTime else str(literal)
+        if prop in date_coerced_terms():
+            return Literal(lexical, datatype=URIRef(SCHEMA_HTTP + "Date"))
+        return Literal(lexical, datatype=literal.datatype)
+    return literal
+
+
+def pick_language(literals: list[Literal], lang: str) -> list[Literal]:
+    """Untagged literals, plus the tagged ones in ``lang`` (else in the first language that has some)."""
+    untagged = [lit for lit in literals if not lit.language]
+    tagged = [lit for lit in literals if lit.language]
+    for choice in (lang, *LANGUAGES, *sorted({lit.language for lit in tagged})):
+        chosen = [lit for lit in tagged if lit.language == choice]
+        if chosen:
+            return untagged + chosen
+    return untagged
+
+
+def prepare(selected: Graph, opts: Options = Options()) -> Graph:
+    """The selected triples rewritten for the variant, ready for PyLD."""
+    out = Graph()
+    if opts.variant == FULL:
+        for s, p, o in selected:
+            out.add((s, to_context_namespace(p), to_context_namespace(o) if p == RDF.type else _datatype_ns(o)))
+        return out
+    for s in set(selected.subjects()):
+        classes = schema_classes(selected, s)
+        for name in frames.most_specific(classes):
+            out.add((s, RDF.type, URIRef(SCHEMA_HTTP + name)))
+        for p in set(selected.predicates(s)):
+            if p == RDF.type:
+                continue
+            prop = str(p)[len(SCHEMA) :]
+            objects = list(selected.objects(s, p))
+            literals = pick_language([o for o in objects if isinstance(o, Literal)], opts.lang)
+            for o in [o for o in objects if not isinstance(o, Literal)] + literals:
+                value = embed_literal(prop, o) if isinstance(o, Literal) else o
+                out.add((s, to_context_namespace(p), value))
+    return out
+
+
+def _datatype_ns(o: Node) -> Node:
+    if isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(SCHEMA):
+        return Literal(str(o), datatype=to_context_namespace(o.datatype))
+    return o
+
+
+# ---------------------------------------------------------------- 3. framing and compaction
+
+
+def context_for(opts: Options, base: str) -> str | list[Any]:
+    """``"https://schema.org"``; the full variant adds a prefix for the own vocabulary."""
+    if opts.variant == EMBED:
+        return SCHEMAORG_CONTEXT_URL
+    return [SCHEMAORG_CONTEXT_URL, {"dgv": base + VOCAB_SEGMENT, "wd": "http://www.wikidata.org/entity/"}]
+
+
+_KEY_ORDER = {"@context": 0, "@type": 1, "@id": 2, "name": 3, "headline": 4}
+
+
+def _tidy(value: Any) -> Any:
+    """Keyword aliases of the schema.org context (``id``, ``type``) back to ``@id``/``@type``; keys in reading order.
+
+    ``id`` and ``type`` are aliases of the keywords in the context, so this changes no triple; but
+    validators and search engines look for ``@type``.
+    """
+    if isinstance(value, list):
+        return [_tidy(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    renamed = {{"id": "@id", "type": "@type"}.get(k, k): _tidy(v) for k, v in value.items()}
+    return dict(sorted(renamed.items(), key=lambda kv: (_KEY_ORDER.get(kv[0], 9), kv[0])))
+
+
+def frame_graph(prepared: Graph, root: str, context: str | list[Any]) -> dict[str, Any]:
+    """PyLD: from RDF, framed on the root with every node embedded where it is used, compacted."""
+    nquads = prepared.serialize(format="nt")
+    expanded = jsonld.from_rdf(nquads, options(format="application/n-quads", useNativeTypes=True))
+    frame = {"@context": context, "@id": root, "@embed": "@always"}
+    framed = jsonld.frame(expanded, frame, options(omitGraph=True, pruneBlankNodeIdentifiers=True))
+    if "@graph" in framed:  # nothing or more than one node matched: cannot happen for a subject IRI
+        raise NoSuchResource(root)
+    return _tidy(framed)
+
+
+def snippet(graph: Graph, iri: str, opts: Options = Options(), base: str | None = None) -> dict[str, Any]:
+    """The JSON-LD snippet (a dict) for ``iri``."""
+    root = URIRef(iri)
+    base = base or _guess_base(iri)
+    return frame_graph(prepare(select(graph, root, opts), opts), iri, context_for(opts, base))
+
+
+def _guess_base(iri: str) -> str:
+    head, sep, _ = iri.partition("/id/")
+    return head + "/" if sep else iri
+
+
+# ---------------------------------------------------------------- text and HTML
+
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_text(document: dict[str, Any]) -> str:
+    """Pretty JSON (UTF-8, not ASCII-escaped)."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def script_safe_json(document: dict[str, Any]) -> str:
+    """JSON that no literal can break out of a ``<script>`` with: ``<``, ``>``, ``&`` as ``\\u003c`` …"""
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return "".join(_SCRIPT_ESCAPES.get(ch, ch) for ch in text)
+
+
+def script_element(document: dict[str, Any]) -> str:
+    """The ready ``<script type="application/ld+json">`` element for a page's ``<head>`` or ``<body>``."""
+    return f'<script type="application/ld+json">\n{script_safe_json(document)}\n</script>\n'
+
+
+def iter_resources(graph: Graph, base: str) -> Iterable[URIRef]:
+    """Every thing of the dataset (``{base}id/…``) that is the subject of a triple."""
+    prefix = base + "id/"
+    return sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(prefix)})
