@@ -166,8 +166,8 @@ def derive_class_hierarchy(vocabulary_ttl: str) -> dict[str, list[str]]:
     hierarchy = {}
     for cls in set(graph.subjects(RDF.type, RDFS.Class)):
         if isinstance(cls, URIRef) and str(cls).startswith(schema):
-            parents = (str(p)[len(schema) :] for p in graph.objects(cls, RDFS.subClassOf))
-            hierarchy[str(cls)[len(schema) :]] = sorted(p for p in parents if not p.startswith(("http", "/")))
+            parents = (str(p) for p in graph.objects(cls, RDFS.subClassOf))
+            hierarchy[str(cls)[len(schema) :]] = sorted(p[len(schema) :] for p in parents if p.startswith(schema))
     return dict(sorted(hierarchy.items()))
 
 

@@ -1,0 +1,72 @@
+"""``/embed/{kind}/{slug}``: a resource as a JSON-LD snippet for web pages (issue #5).
+
+``/embed/{kind}/{slug}`` answers ``application/ld+json``; ``/embed/{kind}/{slug}.html`` the ready
+``<script type="application/ld+json">`` element as ``text/html``. ``?variant=full`` adds every
+vocabulary and language, ``?lang=sv|en`` picks the language of the embed variant (default sv).
+Snippets are made once per release and options and kept in memory.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from ..formats import JSONLD
+from ..iris import thing_iri
+from ..jsonld import NoSuchResource, Options, json_text, script_element, snippet
+from .responses import error, representation
+from .site import current_site
+
+blueprint = Blueprint("embed", __name__)
+
+_cache: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+_cache_lock = threading.Lock()
+_CACHE_LIMIT = 2048
+
+
+def cached_snippet(iri: str, opts: Options) -> dict[str, Any]:
+    """The snippet for ``iri`` in the current site's release (made once, then from memory)."""
+    site = current_site()
+    key = (site.etag, iri, opts.variant, opts.lang)
+    with _cache_lock:
+        found = _cache.get(key)
+    if found is None:
+        found = snippet(site.graph, iri, opts, site.base)
+        with _cache_lock:
+            if len(_cache) >= _CACHE_LIMIT:
+                _cache.clear()
+            _cache[key] = found
+    return found
+
+
+def _options() -> Options | Response:
+    try:
+        return Options(variant=request.args.get("variant", "embed"), lang=request.args.get("lang", "sv"))
+    except ValueError as exc:
+        return error(400, str(exc))
+
+
+@blueprint.route("/embed/<kind>/<path:slug>", methods=["GET", "HEAD"])
+def embed(kind: str, slug: str) -> Response:
+    opts = _options()
+    if isinstance(opts, Response):
+        return opts
+    as_html = slug.endswith(".html")
+    if as_html:
+        slug = slug[: -len(".html")]
+    elif slug.endswith(".jsonld"):
+        slug = slug[: -len(".jsonld")]
+    site = current_site()
+    iri = thing_iri(site.base, kind, slug)
+    try:
+        document = cached_snippet(iri, opts)
+    except NoSuchResource:
+        return error(404, f"{iri} is not described in this dataset")
+    variant = f"embed-{opts.variant}-{opts.lang}-"
+    if as_html:
+        return representation(script_element(document), "text/html; charset=utf-8", variant=variant, vary=None)
+    response = representation(json_text(document), JSONLD, variant=variant, vary=None)
+    response.headers["Link"] = f'<{site.local_url(iri)}>; rel="describes"'
+    return response
