@@ -60,6 +60,9 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
     except SourceError as exc:
         raise BuildFailed(str(exc)) from exc
     progress(f"  {len(graph)} triples in all; {len(shapes)} shape triples")
+    root = settings.project_root
+    for subject, paths in origins.items():
+        origins[subject] = [p.relative_to(root) if p.is_relative_to(root) else p for p in paths]
 
     progress("Validating against shapes/ …")
     started = time.perf_counter()

@@ -31,6 +31,8 @@ class Finding:
         """One readable paragraph: where, what, which rule, what to fix."""
 
         def short(term: str) -> str:
+            if not term.startswith(("http://", "https://", "urn:")):
+                return term
             if graph is None:
                 return f"<{term}>"
             try:
@@ -44,7 +46,8 @@ class Finding:
             lines.append(f"  path:  {short(self.path)}")
         if self.value is not None:
             lines.append(f"  value: {self.value}")
-        lines.append(f"  rule:  {short(self.source_shape)} ({self.constraint.rsplit('#', 1)[-1]})")
+        rule = " → ".join(short(part) for part in self.source_shape.split(" → "))
+        lines.append(f"  rule:  {rule} ({self.constraint.rsplit('#', 1)[-1]})")
         lines.append(f"  fix:   {self.message}")
         return "\n".join(lines)
 
@@ -85,7 +88,21 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-def findings_from_report(report: Graph, origins: dict[str, list[Path]] | None = None) -> list[Finding]:
+def _shape_name(shape: object, shapes: Graph | None) -> str:
+    """A readable name for a shape: a property shape without IRI is named after its node shape and path."""
+    if not isinstance(shape, BNode):
+        return str(shape or "")
+    if shapes is not None:
+        parent = next(shapes.subjects(SH.property, shape), None)
+        path = shapes.value(shape, SH.path)
+        if parent is not None and not isinstance(parent, BNode):
+            return f"{parent} → {path}" if path is not None and not isinstance(path, BNode) else str(parent)
+    return "(an unnamed shape)"
+
+
+def findings_from_report(
+    report: Graph, origins: dict[str, list[Path]] | None = None, shapes: Graph | None = None
+) -> list[Finding]:
     """Turn a SHACL validation report graph into :class:`Finding` objects."""
     findings = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
@@ -99,7 +116,7 @@ def findings_from_report(report: Graph, origins: dict[str, list[Path]] | None = 
                 path=_text(report.value(result, SH.resultPath)),
                 value=_text(report.value(result, SH.value)),
                 message="; ".join(messages) or "(the shape gives no message)",
-                source_shape=_text(report.value(result, SH.sourceShape)) or "",
+                source_shape=_shape_name(report.value(result, SH.sourceShape), shapes),
                 constraint=str(report.value(result, SH.sourceConstraintComponent) or ""),
                 files=tuple((origins or {}).get(str(focus), ())),
             )
@@ -124,6 +141,6 @@ def validate(
         allow_warnings=True,
         meta_shacl=False,
     )
-    findings = findings_from_report(report, origins)
+    findings = findings_from_report(report, origins, shapes)
     conforms = not any(f.severity == "Violation" for f in findings)
     return ValidationOutcome(conforms, findings, report, text)

@@ -76,7 +76,11 @@ def choose(accept: str | None, offered: tuple[Format, ...]) -> Format:
     ranges = parse_accept(accept)
     scored = []
     for position, fmt in enumerate(offered):
-        quality, specificity = max(_quality(t, ranges) for t in (fmt.media_type, *fmt.aliases))
+        quality, specificity = _quality(fmt.media_type, ranges)
+        for alias in fmt.aliases:  # an alias counts only where the client names it exactly
+            alias_quality, alias_specificity = _quality(alias, ranges)
+            if alias_specificity == 2 and (specificity < 2 or alias_quality > quality):
+                quality, specificity = alias_quality, alias_specificity
         if quality > 0:
             scored.append((-quality, -specificity, position, fmt))
     if not scored:

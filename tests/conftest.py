@@ -1,0 +1,33 @@
+"""Shared fixtures: a release built from the real sources, and a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from support import PROJECT_ROOT, LiveServer, start_server
+
+from digigov_lod.build import build
+from digigov_lod.config import Settings
+from digigov_lod.release import Release
+
+
+@pytest.fixture(scope="session")
+def project_settings() -> Settings:
+    return Settings(project_root=PROJECT_ROOT)
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory, project_settings: Settings) -> Release:
+    """The real sources, built once per test session into a temporary folder."""
+    target = tmp_path_factory.mktemp("release") / "dist"
+    build(project_settings.with_overrides(release_dir=target))
+    return Release.open(target)
+
+
+@pytest.fixture(scope="session")
+def live_server(release: Release) -> Iterator[LiveServer]:
+    server = start_server(release.path)
+    yield server
+    server.process.terminate()
+    server.process.wait(timeout=10)

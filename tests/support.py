@@ -1,0 +1,75 @@
+"""Helpers shared by the tests: the project's location and a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from digigov_lod.release import Release
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+TEST_QUERY_TIMEOUT_S = 2.0
+TEST_MAX_ROWS = 500
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str  # http://127.0.0.1:PORT/ (with the trailing slash)
+    base: str  # the dataset's base IRI
+    process: subprocess.Popen
+
+    def local(self, iri: str) -> str:
+        """The URL on this server for a dataset IRI."""
+        return self.url + iri[len(self.base) :] if iri.startswith(self.base) else iri
+
+
+def start_server(release_path: Path, **env_overrides: str) -> LiveServer:
+    """gunicorn, as in production, on a free loopback port; waits until it answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DIGIGOV_RELEASE_DIR": str(release_path),
+        "DIGIGOV_QUERY_TIMEOUT": str(TEST_QUERY_TIMEOUT_S),
+        "DIGIGOV_MAX_RESULT_ROWS": str(TEST_MAX_ROWS),
+        "DIGIGOV_WEB_WORKERS": "1",
+        "DIGIGOV_ACCESS_LOG": "",
+        **env_overrides,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn",
+            "--config", "python:digigov_lod.web.gunicorn_conf",
+            "--bind", f"127.0.0.1:{port}",
+            "digigov_lod.web:create_app_from_environment()",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            requests.get(url, timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("server did not answer within 30 s")
+    return LiveServer(url, Release.open(release_path).base_iri, process)

@@ -1,0 +1,151 @@
+"""The build: dumps that agree with each other, and bad input that never reaches dist/."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from support import PROJECT_ROOT
+
+from digigov_lod.build import BuildFailed, build
+from digigov_lod.cli import main
+from digigov_lod.config import Settings
+from digigov_lod.formats import RDF_FORMATS
+from digigov_lod.release import Release
+
+
+def _from_oxigraph(path: Path, media_type: str) -> Graph:
+    """Parse with pyoxigraph (an independent parser) and convert to rdflib terms."""
+
+    def term(t):  # type: ignore[no-untyped-def]
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        return Literal(t.value, lang=t.language, datatype=None if t.language else URIRef(t.datatype.value))
+
+    graph = Graph()
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    for quad in ox.parse(path=str(path), format=fmt):
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return graph
+
+
+def test_every_dump_parses_to_the_same_graph_with_two_parsers(release: Release) -> None:
+    reference = Graph().parse(release.dump_path(RDF_FORMATS[0]), format="turtle")
+    assert len(reference) == release.manifest["triples"]
+    for fmt in RDF_FORMATS:
+        path = release.dump_path(fmt)
+        assert isomorphic(Graph().parse(path, format=fmt.rdflib_name), reference), f"rdflib: {path.name}"
+        assert isomorphic(_from_oxigraph(path, fmt.media_type), reference), f"oxigraph: {path.name}"
+        unzipped = gzip.decompress((path.parent / (path.name + ".gz")).read_bytes())
+        assert unzipped == path.read_bytes()
+
+
+def test_manifest_checksums_match_files(release: Release) -> None:
+    for item in release.files():
+        data = (release.path / item.name).read_bytes()
+        assert len(data) == item.bytes, item.name
+        assert hashlib.sha256(data).hexdigest() == item.sha256, item.name
+
+
+def test_version_is_a_content_hash(tmp_path: Path, project_settings: Settings, release: Release) -> None:
+    again = build(project_settings.with_overrides(release_dir=tmp_path / "again"))
+    assert Release.open(again).version == release.version
+
+
+def test_validation_report_is_part_of_the_release(release: Release) -> None:
+    text = (release.path / "validation-report.txt").read_text()
+    assert "0 violations" in text or "conforms" in text
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Settings:
+    """A copy of the sources, with a good release already published in it."""
+    for folder in ("data", "ontology", "shapes"):
+        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
+    settings = Settings(project_root=tmp_path, release_dir=tmp_path / "dist")
+    build(settings)
+    return settings
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _break(settings: Settings, file_name: str, text: str) -> None:
+    path = settings.data_dir / file_name
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _lines(settings: Settings, file_name: str) -> int:
+    return (settings.data_dir / file_name).read_text(encoding="utf-8").count("\n")
+
+
+@pytest.mark.parametrize(
+    ("addition", "expected"),
+    [
+        ('\nperson:x schema:name "unterminated .\n', "Turtle syntax error"),
+        ("\nperson:x unknownprefix:name person:y .\n", 'Prefix "unknownprefix:" not bound'),
+    ],
+    ids=["syntax-error", "unknown-prefix"],
+)
+def test_bad_turtle_names_file_and_line_and_keeps_release(project_copy: Settings, addition: str, expected: str) -> None:
+    before = _snapshot(project_copy.release_dir)
+    target = sorted(p.name for p in project_copy.data_dir.glob("*.ttl"))[0]
+    line = _lines(project_copy, target) + 2
+    _break(project_copy, target, addition)
+    result = CliRunner().invoke(main, ["build", "--release", str(project_copy.release_dir)], env=_env(project_copy))
+    assert result.exit_code == 1
+    assert f"{target}:{line}" in result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert _snapshot(project_copy.release_dir) == before
+    assert not list(project_copy.project_root.glob(".dist-build-*")), "temporary folder left behind"
+
+
+def test_shape_violation_stops_build_and_keeps_release(project_copy: Settings) -> None:
+    before = _snapshot(project_copy.release_dir)
+    target = sorted(p.name for p in project_copy.data_dir.glob("*.ttl"))[0]
+    _break(
+        project_copy,
+        target,
+        "\n<https://w3id.org/digigov-lod/id/person/nameless> a <https://schema.org/Person> .\n",
+    )
+    with pytest.raises(BuildFailed) as failure:
+        build(project_copy)
+    message = str(failure.value)
+    assert "does not conform" in message
+    assert "person:nameless" in message or "id/person/nameless" in message
+    assert target in message, "the report names the file that describes the node"
+    assert _snapshot(project_copy.release_dir) == before
+
+    result = CliRunner().invoke(main, ["validate"], env=_env(project_copy))
+    assert result.exit_code == 1
+    assert "Violation" in result.output and "nameless" in result.output
+
+
+def test_validate_passes_on_the_real_sources() -> None:
+    result = CliRunner().invoke(main, ["validate"], env={"DIGIGOV_PROJECT_ROOT": str(PROJECT_ROOT)})
+    assert result.exit_code == 0, result.output
+    assert "0 violation" in result.output or "conforms" in result.output
+
+
+def test_rebased_build_moves_every_iri(tmp_path: Path, project_settings: Settings) -> None:
+    base = "http://localhost:8000/"
+    out = build(project_settings.with_overrides(release_dir=tmp_path / "rebased", base_iri=base))
+    graph = Release.open(out).load_graph()
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    assert not any(i.startswith("https://w3id.org/digigov-lod/") for i in iris)
+    assert f"{base}id/event/digigov-2017" in iris
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    return {"DIGIGOV_PROJECT_ROOT": str(settings.project_root)}

@@ -1,0 +1,63 @@
+"""Bulk downloads through real HTTP: headers, validators, 304, HEAD and Range."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+import pytest
+import requests
+from support import LiveServer
+
+
+@pytest.fixture(scope="module")
+def dumps(release) -> list:  # type: ignore[no-untyped-def]
+    return [f for f in release.files() if f.role in ("dump", "dump-gzip")]
+
+
+def test_every_dump_downloads_with_headers(live_server: LiveServer, release, dumps: list) -> None:  # type: ignore[no-untyped-def]
+    assert len(dumps) == 8
+    for item in dumps:
+        response = requests.get(live_server.url + "download/" + item.name)
+        assert response.status_code == 200
+        assert hashlib.sha256(response.content).hexdigest() == item.sha256
+        assert int(response.headers["Content-Length"]) == item.bytes
+        assert f"filename={item.name}" in response.headers["Content-Disposition"]
+        assert response.headers["ETag"].strip('"') == item.sha256
+        assert response.headers["Last-Modified"]
+        if item.encoding == "gzip":
+            assert response.headers["Content-Type"] == "application/gzip"
+            assert "Content-Encoding" not in response.headers
+            gzip.decompress(response.content)
+        else:
+            assert response.headers["Content-Type"].startswith(item.media_type)
+
+
+def test_304_head_and_range(live_server: LiveServer, dumps: list) -> None:
+    item = dumps[0]
+    url = live_server.url + "download/" + item.name
+    first = requests.get(url)
+    assert requests.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert requests.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+    head = requests.head(url)
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["Content-Length"]) == item.bytes
+    part = requests.get(url, headers={"Range": "bytes=10-19"})
+    assert part.status_code == 206
+    assert part.content == first.content[10:20]
+    assert part.headers["Content-Range"] == f"bytes 10-19/{item.bytes}"
+    assert requests.get(url, headers={"Range": f"bytes={item.bytes + 10}-"}).status_code == 416
+
+
+def test_listing_and_unknown_file(live_server: LiveServer, dumps: list) -> None:
+    listing = requests.get(live_server.url + "download/", headers={"Accept": "application/json"}).json()
+    assert {entry["name"] for entry in listing} == {d.name for d in dumps}
+    assert requests.get(live_server.url + "download/../manifest.json").status_code == 404
+    assert requests.get(live_server.url + "download/nothing.ttl").status_code == 404
+
+
+def test_landing_page_links(live_server: LiveServer) -> None:
+    for lang, words in (("sv", "kunskapsgraf"), ("en", "knowledge graph")):
+        page = requests.get(live_server.url, headers={"Accept-Language": lang})
+        assert page.status_code == 200 and words in page.text
+        for target in ("/sparql", "/download/", "/sparql/examples/", "/catalog"):
+            assert f'href="{target}' in page.text, target
