@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from rdflib import Graph
 
 from ..config import Settings
-from ..release import ReleaseFile
+from ..formats import JSONLD, NTRIPLES, RDFXML, TURTLE, Format
+from ..release import ReleaseFile, serialize
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,39 @@ class MetadataInvalid(Exception):
     """The derived metadata does not conform; the message is a readable report."""
 
 
+CATALOG_FORMATS = (RDFXML, TURTLE, JSONLD, NTRIPLES)
+VOID_FORMATS = (TURTLE, NTRIPLES)
+
+
+def _files(graph: Graph, stem: str, formats: tuple[Format, ...], role: str) -> list[DerivedFile]:
+    return [DerivedFile(f"{stem}.{fmt.extension}", serialize(graph, fmt), fmt.media_type, role) for fmt in formats]
+
+
+def build_catalog(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContext) -> Graph:
+    """The validated DCAT catalog; raises :class:`MetadataInvalid` with a readable report otherwise."""
+    from .dcat import UnlabelledTerms, catalog_graph
+    from .dcat_validation import report, validate_catalog
+
+    try:
+        catalog = catalog_graph(graph, dumps, context.base, context.version, context.created)
+    except UnlabelledTerms as exc:
+        raise MetadataInvalid(str(exc)) from exc
+    results = validate_catalog(catalog)
+    if not all(r.outcome.conforms for r in results):
+        raise MetadataInvalid("The DCAT catalog does not conform:\n\n" + report(results, catalog))
+    return catalog
+
+
 def derive(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContext) -> list[DerivedFile]:
-    """Every metadata file of the release, validated."""
-    return []
+    """Every metadata file of the release, validated: catalog, VoID, sitemap and robots.txt."""
+    from .sitemap import robots_txt, sitemap_xml
+    from .void import void_graph
+
+    catalog = build_catalog(graph, dumps, context)
+    void = void_graph(graph, dumps, context.base, context.created)
+    return [
+        *_files(catalog, "catalog", CATALOG_FORMATS, "catalog"),
+        *_files(void, "void", VOID_FORMATS, "void"),
+        DerivedFile("sitemap.xml", sitemap_xml(graph, context.base, context.created), "application/xml", "sitemap"),
+        DerivedFile("robots.txt", robots_txt(context.base), "text/plain", "robots"),
+    ]

@@ -25,6 +25,7 @@ FREQUENCY = Namespace(AUTHORITY + "frequency/")
 ACCESS_RIGHT = Namespace(AUTHORITY + "access-right/")
 PLANNED_AVAILABILITY = Namespace(AUTHORITY + "planned-availability/")
 PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
+LICENCE_TYPE = Namespace("http://purl.org/adms/licencetype/")
 IANA_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
 DATA_THEME_SCHEME = URIRef(AUTHORITY + "data-theme")
 
@@ -33,7 +34,14 @@ CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
 SHA256 = SPDX.checksumAlgorithm_sha256
 
 #: Namespaces whose terms must be described in the catalog (a term used but unknown is an error).
-CONTROLLED = (AUTHORITY, str(PUBLISHER_TYPE), IANA_MEDIA_TYPE, "http://creativecommons.org/", str(SPDX))
+CONTROLLED = (
+    AUTHORITY,
+    str(PUBLISHER_TYPE),
+    str(LICENCE_TYPE),
+    IANA_MEDIA_TYPE,
+    "http://creativecommons.org/",
+    str(SPDX),
+)
 
 # Classes the DCAT-AP range shapes expect for each kind of term.
 _CLASSES: dict[str, tuple[URIRef, ...]] = {
@@ -45,6 +53,7 @@ _CLASSES: dict[str, tuple[URIRef, ...]] = {
     AUTHORITY + "access-right/": (DCTERMS.RightsStatement, SKOS.Concept),
     AUTHORITY + "planned-availability/": (SKOS.Concept,),
     str(PUBLISHER_TYPE): (SKOS.Concept,),
+    str(LICENCE_TYPE): (SKOS.Concept,),
     IANA_MEDIA_TYPE: (DCTERMS.MediaType, DCTERMS.MediaTypeOrExtent),
     "http://creativecommons.org/": (DCTERMS.LicenseDocument,),
     str(SPDX): (SPDX.ChecksumAlgorithm,),
@@ -61,6 +70,7 @@ _LABELS: dict[URIRef, tuple[URIRef | None, dict[str, str]]] = {
     CC0: (None, {"en": "Creative Commons CC0 1.0 Universal Public Domain Dedication"}),
     SHA256: (None, {"en": "SHA-256"}),
 }
+_LICENCE_TYPES = {CC_BY_4: LICENCE_TYPE.Attribution, CC0: LICENCE_TYPE.PublicDomain}
 _SCHEME_TITLES = {
     URIRef(AUTHORITY + "language"): "Language",
     URIRef(AUTHORITY + "access-right"): "Access right",
@@ -117,6 +127,8 @@ def describe(term: URIRef) -> Graph | None:
         out.add((term, RDFS.label, Literal(str(term)[len(IANA_MEDIA_TYPE) :])))
     else:
         return None
+    if term in _LICENCE_TYPES:
+        out.add((term, DCTERMS.type, _LICENCE_TYPES[term]))
     for cls in _classes_for(term):
         out.add((term, RDF.type, cls))
     return out
@@ -133,11 +145,17 @@ def scheme(iri: URIRef) -> Graph:
 
 def label_controlled_terms(catalog: Graph) -> list[URIRef]:
     """Add the description of every controlled term the catalog uses; return the terms we cannot label."""
-    unknown = []
-    for term in sorted({o for o in catalog.objects() if is_controlled(o)}):
-        description = describe(term)
-        if description is None:
-            unknown.append(term)
-        else:
-            catalog += description
-    return unknown
+    done: set[URIRef] = set()
+    unknown: list[URIRef] = []
+    while True:  # a description may name further terms (a licence its licence type)
+        used = {o for p, o in catalog.predicate_objects() if p != RDF.type and is_controlled(o)}
+        todo = sorted(t for t in used - done if (t, RDF.type, None) not in catalog)
+        if not todo:
+            return unknown
+        for term in todo:
+            done.add(term)
+            description = describe(term)
+            if description is None:
+                unknown.append(term)
+            else:
+                catalog += description

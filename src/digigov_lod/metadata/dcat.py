@@ -1,0 +1,461 @@
+"""The DCAT catalog of a release, built by "profiles" as in ckanext-dcat.
+
+:func:`catalog_graph` collects the facts once (:class:`CatalogSource`) and lets each profile add
+what its application profile asks for: :func:`dcat_ap_profile` (DCAT-AP 3, which data.europa.eu
+reads) and then :func:`dcat_ap_se_profile` (what Sveriges dataportal adds on top). A new profile is
+a new function in :data:`PROFILES`, not edits all over. Afterwards every controlled-vocabulary term
+the catalog uses is typed and labelled in the catalog itself.
+
+IRIs: the catalog's own entities are hash IRIs of the catalog document, ``{base}catalog#catalog``,
+``…#dataset``, ``…#distribution-{file}``, ``…#sparql-service`` — they dereference to the served
+catalog. Publisher and contact point reuse the knowledge graph's IRIs (``{base}id/organization/
+sambruk``, ``{base}id/contact/…``), which dereference to their resource pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, XSD
+
+from ..formats import RDF_FORMATS, Format
+from ..namespaces import ADMS, SCHEMA, SPDX, VCARD, bind_prefixes, vocab_namespace
+from ..release import ReleaseFile
+from . import vocabularies as voc
+from .vocabularies import ACCESS_RIGHT, COUNTRY, DATA_THEME, FREQUENCY, LANGUAGE, PLANNED_AVAILABILITY
+
+DCATAP = "http://data.europa.eu/r5r/"
+DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's DCAT namespace is DCAT 2
+AVAILABILITY = URIRef(DCATAP + "availability")
+#: The date the dataset was first published by this project (dct:issued stays fixed across releases).
+FIRST_ISSUED = "2026-11-29"
+CONFERENCE_START, CONFERENCE_END = "2017-12-05", "2017-12-06"
+SPARQL_PROTOCOL = URIRef("http://www.w3.org/TR/sparql11-protocol/")
+
+# The report gives these; the knowledge graph's values win when it has them.
+PUBLISHER_SLUG = "sambruk"
+CONTACT_SLUG = "sambruk-claes-olof-olsson"
+CONTACT_NAME = "Claes-Olof Olsson"
+CONTACT_EMAIL = "claes-olof.olsson@sambruk.se"
+PUBLISHER_NAME = {"sv": "Föreningen Sambruk", "en": "The Sambruk association"}
+
+# Vocabularies the graph may use, with their titles (for dct:conformsTo); the own one is added by base.
+KNOWN_VOCABULARIES = {
+    "https://schema.org/": "Schema.org",
+    "http://schema.org/": "Schema.org",
+    "http://www.w3.org/ns/prov#": "PROV-O: The PROV Ontology",
+    "http://www.w3.org/2004/02/skos/core#": "SKOS Simple Knowledge Organization System",
+    "http://purl.org/dc/terms/": "DCMI Metadata Terms",
+    "http://xmlns.com/foaf/0.1/": "FOAF Vocabulary Specification",
+    "http://www.w3.org/2002/07/owl#": "OWL 2 Web Ontology Language",
+    "http://www.w3.org/2000/01/rdf-schema#": "RDF Schema 1.1",
+    "http://www.w3.org/ns/dcat#": "Data Catalog Vocabulary (DCAT)",
+    "http://www.w3.org/2006/vcard/ns#": "vCard Ontology",
+    "http://www.wikidata.org/prop/direct/": "Wikidata",
+}
+_IGNORED_VOCABULARIES = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#")
+
+
+def sv_en(sv: str, en: str) -> list[Literal]:
+    return [Literal(sv, lang="sv"), Literal(en, lang="en")]
+
+
+@dataclass(frozen=True)
+class CatalogSource:
+    """Everything the profiles need: the released graph, its dumps and the release facts."""
+
+    graph: Graph
+    dumps: tuple[ReleaseFile, ...]
+    base: str
+    version: str
+    created: str  # ISO 8601 UTC
+
+    # ---- the IRIs of the catalog's entities (one place) ----
+    @property
+    def document(self) -> str:
+        return f"{self.base}catalog"
+
+    def _hash(self, name: str) -> URIRef:
+        return URIRef(f"{self.document}#{name}")
+
+    @property
+    def catalog(self) -> URIRef:
+        return self._hash("catalog")
+
+    @property
+    def dataset(self) -> URIRef:
+        return self._hash("dataset")
+
+    @property
+    def service(self) -> URIRef:
+        return self._hash("sparql-service")
+
+    @property
+    def api_distribution(self) -> URIRef:
+        return self._hash("distribution-sparql")
+
+    @property
+    def temporal(self) -> URIRef:
+        return self._hash("temporal-coverage")
+
+    @property
+    def provenance(self) -> URIRef:
+        return self._hash("provenance")
+
+    def distribution(self, dump: ReleaseFile) -> URIRef:
+        return self._hash("distribution-" + re.sub(r"[^A-Za-z0-9]+", "-", dump.name))
+
+    def checksum(self, dump: ReleaseFile) -> URIRef:
+        return URIRef(f"{self.distribution(dump)}-checksum")
+
+    def download_url(self, dump: ReleaseFile) -> URIRef:
+        return URIRef(f"{self.base}download/{dump.name}")
+
+    @property
+    def sparql_endpoint(self) -> URIRef:
+        return URIRef(f"{self.base}sparql")
+
+    @property
+    def landing_page(self) -> URIRef:
+        return URIRef(self.base)
+
+    @property
+    def publisher(self) -> URIRef:
+        return URIRef(f"{self.base}id/organization/{PUBLISHER_SLUG}")
+
+    @property
+    def contact(self) -> URIRef:
+        return URIRef(f"{self.base}id/contact/{CONTACT_SLUG}")
+
+    @property
+    def created_date(self) -> Literal:
+        return Literal(self.created[:10], datatype=XSD.date)
+
+    def dump_format(self, dump: ReleaseFile) -> Format:
+        stem = dump.name.removesuffix(".gz")
+        fmt = next((f for f in RDF_FORMATS if stem.endswith("." + f.extension)), None)
+        if fmt is None:
+            raise ValueError(f"{dump.name} is not a known RDF dump")
+        return fmt
+
+    def vocabularies(self) -> list[str]:
+        """Namespaces of the classes and properties the graph uses (what void:vocabulary lists)."""
+        from .void import vocabularies_used  # one implementation, shared with VoID
+
+        return vocabularies_used(self.graph, self.base)
+
+
+Profile = Callable[[Graph, CatalogSource], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# DCAT-AP 3 (data.europa.eu)
+# ---------------------------------------------------------------------------------------------
+
+
+def dcat_ap_profile(g: Graph, src: CatalogSource) -> None:
+    """Catalog, dataset, one distribution per dump, the SPARQL service: DCAT-AP mandatory + recommended."""
+    _catalog(g, src)
+    _dataset(g, src)
+    for dump in src.dumps:
+        _dump_distribution(g, src, dump)
+    _service(g, src)
+    _agents(g, src)
+
+
+def _catalog(g: Graph, src: CatalogSource) -> None:
+    c = src.catalog
+    g.add((c, RDF.type, DCAT.Catalog))
+    for t in sv_en("DigiGov 2017 – länkade öppna data", "DigiGov 2017 – linked open data"):
+        g.add((c, DCTERMS.title, t))
+    for d in sv_en(
+        "Katalog över de länkade öppna data som projektet digigov-lod publicerar om Sambruks rapport "
+        "från konferensen DigiGov 2017: kunskapsgrafen, dess nedladdningsbara filer och SPARQL-tjänsten.",
+        "Catalogue of the linked open data that the digigov-lod project publishes about Sambruk's report "
+        "on the DigiGov 2017 conference: the knowledge graph, its downloadable files and the SPARQL service.",
+    ):
+        g.add((c, DCTERMS.description, d))
+    g.add((c, DCTERMS.publisher, src.publisher))
+    g.add((c, DCTERMS.issued, Literal(FIRST_ISSUED, datatype=XSD.date)))
+    g.add((c, DCTERMS.modified, src.created_date))
+    for lang in (LANGUAGE.SWE, LANGUAGE.ENG):
+        g.add((c, DCTERMS.language, lang))
+    g.add((c, DCTERMS.spatial, COUNTRY.SWE))
+    g.add((c, FOAF.homepage, src.landing_page))
+    g.add((src.landing_page, RDF.type, FOAF.Document))
+    g.add((c, DCAT.themeTaxonomy, voc.DATA_THEME_SCHEME))
+    g += voc.scheme(voc.DATA_THEME_SCHEME)
+    g.add((c, DCAT.dataset, src.dataset))
+    g.add((c, DCAT.service, src.service))
+
+
+def _dataset(g: Graph, src: CatalogSource) -> None:
+    d = src.dataset
+    g.add((d, RDF.type, DCAT.Dataset))
+    for t in sv_en("DigiGov 2017 – kunskapsgraf", "DigiGov 2017 – knowledge graph"):
+        g.add((d, DCTERMS.title, t))
+    for text in sv_en(
+        "Kunskapsgraf över Sambruks rapport ”Intryck från DigiGov-konferensen i Kista, den 5-6 december 2017”. "
+        "Grafen beskriver konferensen om digitaliseringen av den offentliga sektorn, dess dagar, pass och "
+        "workshoppar, personer och organisationer som rapporten nämner, platser och rapportens egna avsnitt; "
+        "varje uppgift pekar på det avsnitt i rapporten den kommer från. Texter på svenska och engelska, "
+        "modellerade med schema.org och ett litet eget ordförråd.",
+        "Knowledge graph of Sambruk's report 'Impressions from the DigiGov conference in Kista, 5–6 December "
+        "2017'. It describes the conference on the digitalisation of the public sector, its days, sessions and "
+        "workshops, the people and organisations the report names, places and the report's own sections; "
+        "every statement points to the section of the report it comes from. Texts in Swedish and English, "
+        "modelled with schema.org and a small own vocabulary.",
+    ):
+        g.add((d, DCTERMS.description, text))
+    keywords = {
+        "sv": [
+            "DigiGov",
+            "digitalisering",
+            "offentlig sektor",
+            "e-förvaltning",
+            "konferens",
+            "Sambruk",
+            "länkade data",
+        ],
+        "en": ["DigiGov", "digitalisation", "public sector", "e-government", "conference", "Sambruk", "linked data"],
+    }
+    for lang, words in keywords.items():
+        for word in words:
+            g.add((d, DCAT.keyword, Literal(word, lang=lang)))
+    for theme in (DATA_THEME.GOVE, DATA_THEME.TECH):
+        g.add((d, DCAT.theme, theme))
+    g.add((d, DCTERMS.spatial, COUNTRY.SWE))
+    g.add((d, DCTERMS.temporal, src.temporal))
+    g.add((src.temporal, RDF.type, DCTERMS.PeriodOfTime))
+    g.add((src.temporal, DCAT.startDate, Literal(CONFERENCE_START, datatype=XSD.date)))
+    g.add((src.temporal, DCAT.endDate, Literal(CONFERENCE_END, datatype=XSD.date)))
+    for lang in (LANGUAGE.SWE, LANGUAGE.ENG):
+        g.add((d, DCTERMS.language, lang))
+    g.add((d, DCTERMS.issued, Literal(FIRST_ISSUED, datatype=XSD.date)))
+    g.add((d, DCTERMS.modified, src.created_date))
+    g.add((d, DCAT_VERSION, Literal(src.version)))
+    g.add((d, OWL.versionInfo, Literal(src.version)))  # DCAT-AP 2.x reads owl:versionInfo
+    for note in sv_en(
+        f"Utgåva {src.version} (innehållshash), byggd {src.created} med {len(src.graph)} tripler, "
+        "validerad mot projektets SHACL-former innan publicering.",
+        f"Release {src.version} (content hash), built {src.created} with {len(src.graph)} triples, "
+        "validated against the project's SHACL shapes before publication.",
+    ):
+        g.add((d, ADMS.versionNotes, note))
+    g.add((d, DCTERMS.accrualPeriodicity, FREQUENCY.IRREG))
+    g.add((d, DCTERMS.accessRights, ACCESS_RIGHT.PUBLIC))
+    g.add((d, DCTERMS.license, voc.CC_BY_4))  # DCAT-AP-SE reads the dataset licence too
+    g.add((d, DCTERMS.publisher, src.publisher))
+    g.add((d, DCAT.contactPoint, src.contact))
+    g.add((d, DCAT.landingPage, src.landing_page))
+    g.add((d, DCTERMS.provenance, src.provenance))
+    g.add((src.provenance, RDF.type, DCTERMS.ProvenanceStatement))
+    for text in sv_en(
+        "Handöverförd från Sambruks publicerade rapport (webbsida). Varje resurs anger med prov:wasDerivedFrom "
+        "vilket avsnitt av rapporten den bygger på; uppgifter som rapporten inte ger har inte lagts till. "
+        "Grafen valideras mot projektets SHACL-former vid varje bygge.",
+        "Transcribed by hand from Sambruk's published report (a web page). Every resource names, with "
+        "prov:wasDerivedFrom, the section of the report it is based on; facts the report does not give were "
+        "not added. The graph is validated against the project's SHACL shapes at every build.",
+    ):
+        g.add((src.provenance, RDFS.label, text))
+    for namespace in src.vocabularies():
+        standard = URIRef(namespace)
+        g.add((d, DCTERMS.conformsTo, standard))
+        g.add((standard, RDF.type, DCTERMS.Standard))
+        if namespace == str(vocab_namespace(src.base)):
+            for t in sv_en("DigiGov-ordförrådet (digigov-lod)", "The DigiGov vocabulary (digigov-lod)"):
+                g.add((standard, DCTERMS.title, t))
+        else:
+            g.add((standard, DCTERMS.title, Literal(KNOWN_VOCABULARIES.get(namespace, namespace), lang="en")))
+    for dump in src.dumps:
+        g.add((d, DCAT.distribution, src.distribution(dump)))
+    g.add((d, DCAT.distribution, src.api_distribution))
+
+
+def _dump_distribution(g: Graph, src: CatalogSource, dump: ReleaseFile) -> None:
+    fmt = src.dump_format(dump)
+    dist = src.distribution(dump)
+    gz = dump.encoding == "gzip"
+    g.add((dist, RDF.type, DCAT.Distribution))
+    suffix_sv, suffix_en = (" (gzip-komprimerad)", " (gzip-compressed)") if gz else ("", "")
+    for t in sv_en(
+        f"Hela kunskapsgrafen i {fmt.label}{suffix_sv}", f"The whole knowledge graph in {fmt.label}{suffix_en}"
+    ):
+        g.add((dist, DCTERMS.title, t))
+    for text in sv_en(
+        f"Nedladdningsbar fil {dump.name}: alla {len(src.graph)} tripler i utgåva {src.version}, "
+        f"serialiserade som {fmt.label}{suffix_sv}.",
+        f"Downloadable file {dump.name}: all {len(src.graph)} triples of release {src.version}, "
+        f"serialised as {fmt.label}{suffix_en}.",
+    ):
+        g.add((dist, DCTERMS.description, text))
+    url = src.download_url(dump)
+    g.add((dist, DCAT.accessURL, url))
+    g.add((dist, DCAT.downloadURL, url))
+    g.add((dist, DCAT.mediaType, voc.iana(fmt.media_type)))
+    if fmt.eu_file_type:
+        g.add((dist, DCTERMS.format, voc.file_type(fmt.eu_file_type)))
+    if gz:
+        g.add((dist, DCAT.compressFormat, voc.iana("application/gzip")))
+    g.add((dist, DCAT.byteSize, Literal(dump.bytes, datatype=XSD.nonNegativeInteger)))
+    checksum = src.checksum(dump)
+    g.add((dist, SPDX.checksum, checksum))
+    g.add((checksum, RDF.type, SPDX.Checksum))
+    g.add((checksum, SPDX.algorithm, voc.SHA256))
+    g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
+    g.add((dist, DCTERMS.license, voc.CC_BY_4))
+    g.add((dist, DCTERMS.issued, src.created_date))
+    g.add((dist, DCTERMS.modified, src.created_date))
+    g.add((dist, AVAILABILITY, PLANNED_AVAILABILITY.STABLE))
+    for lang in (LANGUAGE.SWE, LANGUAGE.ENG):
+        g.add((dist, DCTERMS.language, lang))
+
+
+def _service(g: Graph, src: CatalogSource) -> None:
+    s = src.service
+    g.add((s, RDF.type, DCAT.DataService))
+    for t in sv_en("SPARQL-tjänst för DigiGov 2017", "SPARQL service for DigiGov 2017"):
+        g.add((s, DCTERMS.title, t))
+    for text in sv_en(
+        "SPARQL 1.1-frågetjänst (protokollet: GET och POST) över kunskapsgrafen. Tjänstebeskrivningen "
+        "(SPARQL 1.1 Service Description) finns på samma adress.",
+        "SPARQL 1.1 query service (the protocol: GET and POST) over the knowledge graph. The service "
+        "description (SPARQL 1.1 Service Description) is served at the same address.",
+    ):
+        g.add((s, DCTERMS.description, text))
+    g.add((s, DCAT.endpointURL, src.sparql_endpoint))
+    g.add((s, DCAT.endpointDescription, src.sparql_endpoint))
+    g.add((src.sparql_endpoint, RDF.type, RDFS.Resource))
+    g.add((s, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+    g.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
+    g.add((SPARQL_PROTOCOL, DCTERMS.title, Literal("SPARQL 1.1 Protocol", lang="en")))
+    g.add((s, DCAT.servesDataset, src.dataset))
+    g.add((s, DCTERMS.publisher, src.publisher))
+    g.add((s, DCAT.contactPoint, src.contact))
+    g.add((s, DCAT.landingPage, src.landing_page))
+    for word in (Literal("SPARQL", lang="en"), Literal("SPARQL", lang="sv"), *sv_en("länkade data", "linked data")):
+        g.add((s, DCAT.keyword, word))
+    g.add((s, DCAT.theme, DATA_THEME.GOVE))
+    g.add((s, DCTERMS.accessRights, ACCESS_RIGHT.PUBLIC))
+    g.add((s, DCTERMS.license, voc.CC_BY_4))
+    g.add((s, DCTERMS.format, voc.file_type("SPARQLQ")))
+
+
+def _graph_text(graph: Graph, subject: URIRef, predicate: URIRef) -> dict[str, str]:
+    return {o.language: str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal) and o.language}
+
+
+def _agents(g: Graph, src: CatalogSource) -> None:
+    """The publisher (foaf:Agent) and the contact point (vcard), from the knowledge graph where it has them."""
+    p = src.publisher
+    g.add((p, RDF.type, FOAF.Agent))
+    g.add((p, RDF.type, FOAF.Organization))
+    names = _graph_text(src.graph, p, SCHEMA.name) or PUBLISHER_NAME
+    for lang, name in names.items():
+        g.add((p, FOAF.name, Literal(name, lang=lang)))
+    c = src.contact
+    g.add((c, RDF.type, VCARD.Kind))
+    g.add((c, RDF.type, VCARD.Individual))
+    g.add((c, VCARD.fn, Literal(CONTACT_NAME)))
+    email = src.graph.value(c, SCHEMA.email) or CONTACT_EMAIL
+    g.add((c, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+    org = PUBLISHER_NAME["sv"]
+    g.add((c, VCARD["organization-name"], Literal(org, lang="sv")))
+
+
+# ---------------------------------------------------------------------------------------------
+# DCAT-AP-SE 3 (Sveriges dataportal)
+# ---------------------------------------------------------------------------------------------
+
+
+def dcat_ap_se_profile(g: Graph, src: CatalogSource) -> None:
+    """What DCAT-AP-SE adds: CC0 catalog licence, publisher type and identifier, a richer contact,
+    and a distribution that points at the SPARQL service (how the portal recognises an API)."""
+    g.add((src.catalog, DCTERMS.license, voc.CC0))
+    p = src.publisher
+    g.add((p, DCTERMS.type, voc.PUBLISHER_TYPE.NonProfitOrganisation))
+    number = src.graph.value(p, vocab_namespace(src.base).organisationNumber)
+    if number is not None:
+        g.add((p, DCTERMS.identifier, Literal(str(number))))
+    for lang, text in _graph_text(src.graph, p, SCHEMA.description).items():
+        g.add((p, DCTERMS.description, Literal(text, lang=lang)))
+    _contact_details(g, src)
+    _api_distribution(g, src)
+
+
+def _tel(number: str) -> URIRef:
+    """A Swedish national number as an RFC 3966 global tel: IRI (``0703-14 11 92`` → ``tel:+46703141192``)."""
+    digits = re.sub(r"\D", "", number)
+    return URIRef("tel:+46" + digits[1:] if digits.startswith("0") else "tel:+" + digits)
+
+
+def _contact_details(g: Graph, src: CatalogSource) -> None:
+    c = src.contact
+    phone = src.graph.value(c, SCHEMA.telephone)
+    if phone is not None:
+        g.add((c, VCARD.hasTelephone, _tel(str(phone))))
+    address = src.graph.value(src.publisher, SCHEMA.address)
+    if isinstance(address, URIRef):
+        g.add((c, VCARD.hasAddress, address))
+        g.add((address, RDF.type, VCARD.Address))
+        for schema_p, vcard_p in (
+            (SCHEMA.streetAddress, "street-address"),
+            (SCHEMA.postalCode, "postal-code"),
+            (SCHEMA.addressLocality, "locality"),
+        ):
+            value = src.graph.value(address, schema_p)
+            if value is not None:
+                g.add((address, VCARD[vcard_p], Literal(str(value))))
+        g.add((address, VCARD["country-name"], Literal("Sverige", lang="sv")))
+
+
+def _api_distribution(g: Graph, src: CatalogSource) -> None:
+    dist = src.api_distribution
+    g.add((dist, RDF.type, DCAT.Distribution))
+    for t in sv_en("SPARQL-tjänst (API)", "SPARQL service (API)"):
+        g.add((dist, DCTERMS.title, t))
+    for text in sv_en(
+        "Frågor mot hela kunskapsgraf via SPARQL 1.1-protokollet; svar som SPARQL JSON, XML, CSV eller TSV, "
+        "grafer som Turtle, JSON-LD, N-Triples eller RDF/XML.",
+        "Queries over the whole knowledge graph through the SPARQL 1.1 protocol; results as SPARQL JSON, XML, "
+        "CSV or TSV, graphs as Turtle, JSON-LD, N-Triples or RDF/XML.",
+    ):
+        g.add((dist, DCTERMS.description, text))
+    g.add((dist, DCAT.accessURL, src.sparql_endpoint))
+    g.add((dist, DCAT.accessService, src.service))
+    g.add((dist, DCTERMS.format, voc.file_type("SPARQLQ")))
+    g.add((dist, DCTERMS.license, voc.CC_BY_4))
+    g.add((dist, AVAILABILITY, PLANNED_AVAILABILITY.STABLE))
+
+
+PROFILES: tuple[Profile, ...] = (dcat_ap_profile, dcat_ap_se_profile)
+
+
+class UnlabelledTerms(ValueError):
+    """The catalog uses controlled-vocabulary IRIs we cannot type and label."""
+
+
+def catalog_graph(
+    graph: Graph,
+    dumps: list[ReleaseFile],
+    base: str,
+    version: str,
+    created: str,
+    profiles: tuple[Profile, ...] = PROFILES,
+) -> Graph:
+    """The release's catalog: every profile applied in order, then the vocabulary terms labelled."""
+    dump_files = tuple(d for d in dumps if d.role in ("dump", "dump-gzip"))
+    src = CatalogSource(graph, dump_files, base, version, created)
+    catalog = bind_prefixes(Graph(), base)
+    catalog.bind("dcatap", DCATAP)
+    catalog.bind("catalog", f"{src.document}#")
+    for profile in profiles:
+        profile(catalog, src)
+    unknown = voc.label_controlled_terms(catalog)
+    if unknown:
+        raise UnlabelledTerms("no type and label for controlled-vocabulary term(s): " + ", ".join(map(str, unknown)))
+    return catalog
