@@ -223,9 +223,10 @@ def frame_graph(prepared: Graph, root: str, context: str | list[Any]) -> dict[st
     expanded = jsonld.from_rdf(nquads, options(format="application/n-quads", useNativeTypes=True))
     frame = {"@context": context, "@id": root, "@embed": "@always"}
     framed = jsonld.frame(expanded, frame, options(omitGraph=True, pruneBlankNodeIdentifiers=True))
-    if "@graph" in framed:  # nothing or more than one node matched: cannot happen for a subject IRI
+    if "@graph" in framed:  # more than one node matched: cannot happen for a subject IRI
         raise NoSuchResource(root)
-    return _tidy(framed)
+    # A node with nothing to say in schema.org terms (a SKOS concept, say) still names itself.
+    return _tidy({"@id": root, **framed})
 
 
 def snippet(graph: Graph, iri: str, opts: Options = Options(), base: str | None = None) -> dict[str, Any]:
