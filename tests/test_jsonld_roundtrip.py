@@ -200,7 +200,7 @@ def test_conference_nests_sessions_performers_and_people() -> None:
     sessions = [
         s for day in days for s in (day["subEvent"] if isinstance(day["subEvent"], list) else [day["subEvent"]])
     ]
-    roles = [r for s in sessions for r in (s.get("performer") or []) if isinstance(r, dict)]
+    roles = [r for s in sessions for r in as_list(s.get("performer", [])) if isinstance(r, dict)]
     people = [r["performer"] for r in roles if isinstance(r.get("performer"), dict)]
     assert any(p.get("@type") == "Person" and p.get("name") == "Lena Micko" for p in people), people
 
@@ -223,3 +223,7 @@ def test_a_time_without_offset_is_stockholm_time() -> None:
     document = snippet(g, str(event), Options(), BASE)
     assert document["startDate"] == "2017-12-05T09:30:00+01:00"
     assert document["endDate"] == "2017-06-05T09:30:00+00:00"
+
+
+def as_list(value):  # type: ignore[no-untyped-def]
+    return value if isinstance(value, list) else [value]

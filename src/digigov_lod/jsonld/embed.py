@@ -219,14 +219,29 @@ def _tidy(value: Any) -> Any:
 
 def frame_graph(prepared: Graph, root: str, context: str | list[Any]) -> dict[str, Any]:
     """PyLD: from RDF, framed on the root with every node embedded where it is used, compacted."""
-    nquads = prepared.serialize(format="nt")
-    expanded = jsonld.from_rdf(nquads, options(format="application/n-quads", useNativeTypes=True))
+    expanded = jsonld.from_rdf(_dataset(prepared), options(useNativeTypes=True))
     frame = {"@context": context, "@id": root, "@embed": "@always"}
     framed = jsonld.frame(expanded, frame, options(omitGraph=True, pruneBlankNodeIdentifiers=True))
     if "@graph" in framed:  # more than one node matched: cannot happen for a subject IRI
         raise NoSuchResource(root)
     # A node with nothing to say in schema.org terms (a SKOS concept, say) still names itself.
     return _tidy({"@id": root, **framed})
+
+
+def _term(term: Node) -> dict[str, str]:
+    if isinstance(term, BNode):
+        return {"type": "blank node", "value": f"_:{term}"}
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else str(XSD.string)
+        if term.language:
+            return {"type": "literal", "value": str(term), "datatype": str(RDF.langString), "language": term.language}
+        return {"type": "literal", "value": str(term), "datatype": datatype}
+    return {"type": "IRI", "value": str(term)}
+
+
+def _dataset(graph: Graph) -> dict[str, list[dict[str, dict[str, str]]]]:
+    """The graph as PyLD's RDF dataset structure (no N-Quads text: PyLD splits lines on U+2028)."""
+    return {"@default": [{"subject": _term(s), "predicate": _term(p), "object": _term(o)} for s, p, o in graph]}
 
 
 def snippet(graph: Graph, iri: str, opts: Options = Options(), base: str | None = None) -> dict[str, Any]:
