@@ -43,11 +43,12 @@ def vocabularies_used(graph: Graph, base: str) -> list[str]:
 def example_resources(graph: Graph) -> list[URIRef]:
     """A few typical resources: the report, the conference it is about, and its author."""
     found: list[URIRef] = []
-    for report in sorted(graph.subjects(RDF.type, SCHEMA.Report)):
+    reports = [r for r in graph.subjects(RDF.type, SCHEMA.Report) if isinstance(r, URIRef)]
+    if reports:  # the report the most is derived from or part of: the source document itself
+        report = min(reports, key=lambda r: (-len(list(graph.subjects(None, r))), str(r)))
         found.append(report)
         found.extend(sorted(o for o in graph.objects(report, SCHEMA.about) if isinstance(o, URIRef)))
         found.extend(sorted(o for o in graph.objects(report, SCHEMA.author) if isinstance(o, URIRef)))
-        break
     if not found:  # a graph without a report: the first few typed resources
         found = sorted({s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)})[:3]
     return list(dict.fromkeys(found))
