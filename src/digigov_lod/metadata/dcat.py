@@ -26,6 +26,7 @@ from ..namespaces import ADMS, SCHEMA, SPDX, VCARD, bind_prefixes, vocab_namespa
 from ..release import ReleaseFile
 from . import vocabularies as voc
 from .vocabularies import ACCESS_RIGHT, COUNTRY, DATA_THEME, FREQUENCY, LANGUAGE, PLANNED_AVAILABILITY
+from .void import vocabularies_used
 
 DCATAP = "http://data.europa.eu/r5r/"
 DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's DCAT namespace is DCAT 2
@@ -56,7 +57,6 @@ KNOWN_VOCABULARIES = {
     "http://www.w3.org/2006/vcard/ns#": "vCard Ontology",
     "http://www.wikidata.org/prop/direct/": "Wikidata",
 }
-_IGNORED_VOCABULARIES = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#")
 
 
 def sv_en(sv: str, en: str) -> list[Literal]:
@@ -143,8 +143,6 @@ class CatalogSource:
 
     def vocabularies(self) -> list[str]:
         """Namespaces of the classes and properties the graph uses (what void:vocabulary lists)."""
-        from .void import vocabularies_used  # one implementation, shared with VoID
-
         return vocabularies_used(self.graph, self.base)
 
 
