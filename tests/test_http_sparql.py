@@ -68,7 +68,8 @@ def test_sparqlwrapper_xml(live_server: LiveServer, expected_people: set) -> Non
 @pytest.mark.parametrize(("fmt", "delimiter"), [(CSV, ","), (TSV, "\t")])
 def test_sparqlwrapper_csv_tsv(live_server: LiveServer, expected_people: set, fmt: str, delimiter: str) -> None:
     body = _wrapper(live_server, fmt).queryAndConvert()
-    reader = list(csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delimiter))
+    quoting = csv.QUOTE_NONE if fmt == TSV else csv.QUOTE_MINIMAL
+    reader = list(csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delimiter, quoting=quoting))
     if fmt == TSV:
         assert reader[0] == ["?person", "?name"]
         rows = {(p.strip("<>"), json.loads(n.rsplit("@", 1)[0])) for p, n in reader[1:]}
@@ -171,7 +172,8 @@ def test_default_and_named_graph_parameters(live_server: LiveServer, release) ->
 @pytest.mark.parametrize(
     ("kwargs", "status", "words"),
     [
-        ({"method": "GET", "params": {}}, 400, "No query"),
+        ({"method": "POST", "data": {"default-graph-uri": "x"}}, 400, "No query"),
+        ({"method": "GET", "params": {"query": ""}}, 400, "empty"),
         ({"method": "GET", "params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "syntax"),
         ({"method": "GET", "params": {"query": "SELECT * WHERE { ?s foo:bar ?o }"}}, 400, "foo"),
         ({"method": "GET", "params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than once"),
@@ -206,6 +208,7 @@ def test_default_and_named_graph_parameters(live_server: LiveServer, release) ->
     ],
     ids=[
         "missing",
+        "empty",
         "syntax",
         "unknown-prefix",
         "two-queries",
@@ -246,8 +249,9 @@ def test_service_never_reaches_the_network(live_server: LiveServer) -> None:
         listener.close()
 
 
-def test_service_description(live_server: LiveServer) -> None:
-    response = requests.get(live_server.url + "sparql", headers={"Accept": "text/turtle"})
+@pytest.mark.parametrize("accept", ["text/turtle", "*/*"])
+def test_service_description(live_server: LiveServer, accept: str) -> None:
+    response = requests.get(live_server.url + "sparql", headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
     graph = Graph().parse(data=response.text, format="turtle")
     sd = "http://www.w3.org/ns/sparql-service-description#"

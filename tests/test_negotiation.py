@@ -58,5 +58,7 @@ def test_explicit_format_by_key_or_media_type() -> None:
     assert explicit("ttl", DOC) is TURTLE
     assert explicit("application/ld+json", DOC) is JSONLD
     assert explicit(None, DOC) is None
+    assert explicit("turtle", DOC) is TURTLE  # SPARQLWrapper's names
+    assert explicit("xml", RDF_FORMATS) is RDFXML and explicit("xml", RESULT_FORMATS) is SPARQL_XML
     with pytest.raises(NotAcceptable):
         explicit("csv", DOC)

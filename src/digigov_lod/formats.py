@@ -18,23 +18,32 @@ class Format:
     label: str
     aliases: tuple[str, ...] = ()  # other media types clients send for the same thing
     eu_file_type: str | None = None  # EU file-type authority code (for DCAT)
+    names: tuple[str, ...] = ()  # other names clients use in ?format= (SPARQLWrapper sends "turtle" …)
 
     @property
     def content_type(self) -> str:
         return f"{self.media_type}; charset=utf-8"
 
 
-TURTLE = Format("ttl", "text/turtle", "ttl", "turtle", "Turtle", ("application/x-turtle",), "RDF_TURTLE")
-NTRIPLES = Format("nt", "application/n-triples", "nt", "nt", "N-Triples", ("text/plain",), "RDF_N_TRIPLES")
-JSONLD = Format("jsonld", "application/ld+json", "jsonld", "json-ld", "JSON-LD", (), "JSON_LD")
-RDFXML = Format("rdf", "application/rdf+xml", "rdf", "xml", "RDF/XML", ("application/xml", "text/xml"), "RDF_XML")
+TURTLE = Format(
+    "ttl", "text/turtle", "ttl", "turtle", "Turtle", ("application/x-turtle",), "RDF_TURTLE", ("turtle", "n3")
+)
+NTRIPLES = Format(
+    "nt", "application/n-triples", "nt", "nt", "N-Triples", ("text/plain",), "RDF_N_TRIPLES", ("ntriples", "n-triples")
+)
+JSONLD = Format("jsonld", "application/ld+json", "jsonld", "json-ld", "JSON-LD", (), "JSON_LD", ("json-ld", "json"))
+RDFXML = Format(
+    "rdf", "application/rdf+xml", "rdf", "xml", "RDF/XML", ("application/xml", "text/xml"), "RDF_XML", ("xml", "rdfxml")
+)
 HTML = Format("html", "text/html", "html", None, "HTML", ("application/xhtml+xml",))
 
 #: RDF serialisations, in the order of preference when a client accepts anything.
 RDF_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 
-SPARQL_JSON = Format("json", "application/sparql-results+json", "srj", "json", "SPARQL JSON", ("application/json",))
-SPARQL_XML = Format("xml", "application/sparql-results+xml", "srx", "xml", "SPARQL XML", ())
+SPARQL_JSON = Format(
+    "json", "application/sparql-results+json", "srj", "json", "SPARQL JSON", ("application/json",), None, ("srj",)
+)
+SPARQL_XML = Format("xml", "application/sparql-results+xml", "srx", "xml", "SPARQL XML", (), None, ("srx",))
 SPARQL_CSV = Format("csv", "text/csv", "csv", "csv", "CSV", ())
 SPARQL_TSV = Format("tsv", "text/tab-separated-values", "tsv", "tsv", "TSV", ())
 

@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .iris import CANONICAL_BASE, rebase
@@ -58,7 +59,11 @@ def rebased(graph: Graph, base: str) -> Graph:
         return graph
 
     def move(term):  # type: ignore[no-untyped-def]
-        return URIRef(rebase(str(term), base)) if isinstance(term, URIRef) else term
+        if isinstance(term, URIRef):
+            return URIRef(rebase(str(term), base))
+        if isinstance(term, Literal) and term.datatype == XSD.anyURI:  # e.g. sh:namespace in shapes
+            return Literal(rebase(str(term), base), datatype=XSD.anyURI)
+        return term
 
     moved = Graph()
     for s, p, o in graph:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..formats import by_key
+from ..sparql.errors import readable_syntax_error
 from ..sparql.results import SERIALIZERS, Row, Term
 
 
@@ -79,7 +80,7 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     try:
         result = store.query(job.query, **kwargs)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        raise QueryError(readable_syntax_error(job.query, str(exc))) from exc
     except (ValueError, OSError) as exc:
         raise QueryError(str(exc)) from exc
 

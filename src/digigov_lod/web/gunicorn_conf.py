@@ -11,4 +11,4 @@ worker_class = "gthread"
 threads = int(os.environ.get("DIGIGOV_WEB_THREADS", "8"))
 timeout = 60
 keepalive = 30
-accesslog = os.environ.get("DIGIGOV_ACCESS_LOG", "-")
+accesslog = os.environ.get("DIGIGOV_ACCESS_LOG", "-") or None  # empty: no access log

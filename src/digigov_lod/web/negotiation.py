@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..formats import Format, by_key, by_media_type
+from ..formats import Format, by_media_type
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,14 @@ def explicit(value: str | None, offered: tuple[Format, ...]) -> Format | None:
     """
     if not value:
         return None
-    fmt = by_key(value) or by_media_type(value.split(";")[0].strip(), offered)
-    if fmt is None or fmt not in offered:
+    name = value.strip().lower()
+    for fmt in offered:  # the offered format's own key first: "xml" is RDF/XML for a CONSTRUCT
+        if name in (fmt.key, fmt.extension):
+            return fmt
+    for fmt in offered:
+        if name in fmt.names:
+            return fmt
+    fmt = by_media_type(name.split(";")[0].strip(), offered)
+    if fmt is None:
         raise NotAcceptable(offered)
     return fmt

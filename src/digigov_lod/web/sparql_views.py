@@ -161,16 +161,14 @@ def endpoint() -> Response:
         return run_query(query, params)
     if request.method == "POST":
         return error(400, "No query: send a 'query' parameter or a body of type application/sparql-query.")
-    # No query: a browser gets the query page, an RDF client the service description.
+    if "query" in request.args or request.args.get("format") == "html":
+        return error(400, "The query is empty: add ?query=SELECT … to the URL.")
+    # No query: a browser gets the query page, other clients the service description (in RDF).
     try:
-        wanted = choose(request.headers.get("Accept"), (HTML, *RDF_FORMATS))
-    except NotAcceptable:
-        wanted = None
-    if wanted is HTML:
-        return _query_page()
-    if wanted is None and "format" not in request.args:
-        return error(400, "No query: add ?query=… (the service description is available as Turtle or JSON-LD).")
-    return _service_description_response()
+        wanted = choose(request.headers.get("Accept"), (*RDF_FORMATS, HTML))
+    except NotAcceptable as exc:
+        return error(406, str(exc))
+    return _query_page() if wanted is HTML else _service_description_response()
 
 
 @blueprint.route("/sparql/examples")
