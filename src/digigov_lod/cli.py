@@ -9,6 +9,7 @@ import click
 
 from .build import BuildFailed, build, check_sources
 from .config import Settings, from_environment
+from .jsonld.cli import embed_command
 
 
 def _settings(release: Path | None = None, base: str | None = None) -> Settings:
@@ -117,3 +118,6 @@ def query_command(query_file, release: Path | None, format_key: str) -> None:  #
     click.echo(answer.body.decode("utf-8"), nl=False)
     if answer.truncated:
         _echo_err(f"(truncated after {answer.rows} rows)")
+
+
+main.add_command(embed_command)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from .catalog import blueprint as catalog
 from .downloads import blueprint as downloads
+from .embed import blueprint as embed
 from .home import blueprint as home
 from .resources import blueprint as resources
 from .sparql_views import blueprint as sparql
 
-ALL: list[Blueprint] = [home, sparql, resources, downloads]
+ALL: list[Blueprint] = [home, sparql, resources, downloads, catalog, embed]
