@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -52,6 +53,16 @@ def test_every_catalog_serialisation_is_the_same_graph(release: Release, catalog
     for name, fmt in CATALOG_FILES.items():
         assert isomorphic(Graph().parse(release.path / name, format=fmt), catalog), name
         assert release.file(name) is not None and release.file(name).role == "catalog"
+    # a second, independent RDF/XML parser reads the same number of triples
+    quads = list(ox.parse(path=str(release.path / "catalog.rdf"), format=ox.RdfFormat.RDF_XML))
+    assert len(quads) == len(catalog)
+
+
+def test_release_carries_the_catalog_validation_report(release: Release) -> None:
+    text = (release.path / "catalog-validation-report.txt").read_text(encoding="utf-8")
+    for profile in PROFILES:
+        assert f"== {profile}: conforms" in text
+    assert "waived as known defects" in text
 
 
 def test_distribution_size_and_checksum_match_the_release_files(release: Release, catalog: Graph) -> None:

@@ -46,8 +46,9 @@ def _files(graph: Graph, stem: str, formats: tuple[Format, ...], role: str) -> l
     return [DerivedFile(f"{stem}.{fmt.extension}", serialize(graph, fmt), fmt.media_type, role) for fmt in formats]
 
 
-def build_catalog(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContext) -> Graph:
-    """The validated DCAT catalog; raises :class:`MetadataInvalid` with a readable report otherwise."""
+def build_catalog(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContext) -> tuple[Graph, str]:
+    """The validated DCAT catalog and its validation report (per profile, with timings and the
+    waived known defects of the official shapes); raises :class:`MetadataInvalid` otherwise."""
     from .dcat import UnlabelledTerms, catalog_graph
     from .dcat_validation import report, validate_catalog
 
@@ -58,19 +59,21 @@ def build_catalog(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContex
     results = validate_catalog(catalog)
     if not all(r.outcome.conforms for r in results):
         raise MetadataInvalid("The DCAT catalog does not conform:\n\n" + report(results, catalog))
-    return catalog
+    return catalog, report(results, catalog)
 
 
 def derive(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContext) -> list[DerivedFile]:
-    """Every metadata file of the release, validated: catalog, VoID, sitemap and robots.txt."""
+    """Every metadata file of the release, validated: catalog, VoID, sitemap, robots.txt and the
+    catalog's validation report."""
     from .sitemap import robots_txt, sitemap_xml
     from .void import void_graph
 
-    catalog = build_catalog(graph, dumps, context)
+    catalog, catalog_report = build_catalog(graph, dumps, context)
     void = void_graph(graph, dumps, context.base, context.created)
     return [
         *_files(catalog, "catalog", CATALOG_FORMATS, "catalog"),
         *_files(void, "void", VOID_FORMATS, "void"),
         DerivedFile("sitemap.xml", sitemap_xml(graph, context.base, context.created), "application/xml", "sitemap"),
         DerivedFile("robots.txt", robots_txt(context.base), "text/plain", "robots"),
+        DerivedFile("catalog-validation-report.txt", catalog_report.encode("utf-8"), "text/plain", "report"),
     ]

@@ -6,6 +6,9 @@ with ``"@context": "https://schema.org"`` (nothing is fetched to build or read i
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 
@@ -90,3 +93,16 @@ def dataset_jsonld(catalog_graph: Graph, base: str) -> dict:
             "url": f"{base}catalog",
         }
     return description
+
+
+@lru_cache(maxsize=4)
+def _release_description(catalog_path: Path, base: str, version: str) -> dict:
+    return dataset_jsonld(Graph().parse(catalog_path, format="turtle"), base)
+
+
+def release_dataset_jsonld(release_path: Path, base: str, version: str) -> dict:
+    """:func:`dataset_jsonld` for a published release (``catalog.ttl``), computed once per release version.
+
+    Treat the result as read-only (it is shared between calls).
+    """
+    return _release_description(Path(release_path) / "catalog.ttl", base, version)
