@@ -20,7 +20,7 @@ from digigov_lod.metadata import MetadataInvalid, ReleaseContext, build_catalog,
 from digigov_lod.metadata.dcat_validation import KNOWN_DEFECTS, PROFILES, report, validate_catalog
 from digigov_lod.metadata.vocabularies import CC0, is_controlled
 from digigov_lod.namespaces import SPDX
-from digigov_lod.release import Release
+from digigov_lod.release import Release, ReleaseWriter
 
 CATALOG_FILES = {"catalog.rdf": "xml", "catalog.ttl": "turtle", "catalog.jsonld": "json-ld", "catalog.nt": "nt"}
 
@@ -161,3 +161,21 @@ def test_a_broken_catalog_fails_the_build_and_leaves_dist_untouched(
         build(project_settings.with_overrides(release_dir=target))
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"], "no temporary folders left behind"
+
+
+def test_a_catalog_for_a_minimal_graph_still_conforms(tmp_path: Path) -> None:
+    """Without the publisher's and contact's descriptions in the graph, the report's facts are used."""
+    base = "http://localhost:8000/lod/"
+    graph = Graph()
+    graph.add((URIRef(base + "id/work/report"), RDF.type, URIRef("https://schema.org/Report")))
+    writer = ReleaseWriter(tmp_path / "dist")
+    writer.add_dumps(graph)
+    try:
+        catalog = dcat.catalog_graph(graph, writer.files, base, "v1", "2026-01-02T03:04:05Z")
+    finally:
+        writer.discard()
+    results = validate_catalog(catalog)
+    assert all(r.conforms for r in results), report(results, catalog)
+    assert all(str(s).startswith(base) for s in catalog.subjects(RDF.type, DCAT.Distribution))
+    contact = URIRef(base + "id/contact/sambruk-claes-olof-olsson")
+    assert str(catalog.value(contact, URIRef("http://www.w3.org/2006/vcard/ns#fn"))) == "Claes-Olof Olsson"

@@ -128,7 +128,18 @@ class CatalogSource:
 
     @property
     def contact(self) -> URIRef:
-        return URIRef(f"{self.base}id/contact/{CONTACT_SLUG}")
+        """The publisher's contact point in the knowledge graph, else one minted by convention."""
+        known = self.graph.value(self.publisher, SCHEMA.contactPoint)
+        return known if isinstance(known, URIRef) else URIRef(f"{self.base}id/contact/{CONTACT_SLUG}")
+
+    @property
+    def contact_name(self) -> str:
+        """The name of the person whose contact point it is (the report names Claes-Olof Olsson)."""
+        for person in self.graph.subjects(SCHEMA.contactPoint, self.contact):
+            if (person, RDF.type, SCHEMA.Person) in self.graph:
+                names = {o.language: str(o) for o in self.graph.objects(person, SCHEMA.name) if isinstance(o, Literal)}
+                return names.get("sv") or names.get("en") or next(iter(names.values()))
+        return CONTACT_NAME
 
     @property
     def created_date(self) -> Literal:
@@ -232,6 +243,7 @@ def _dataset(g: Graph, src: CatalogSource) -> None:
     g.add((src.temporal, DCAT.endDate, Literal(CONFERENCE_END, datatype=XSD.date)))
     for lang in (LANGUAGE.SWE, LANGUAGE.ENG):
         g.add((d, DCTERMS.language, lang))
+    g.add((d, DCTERMS.identifier, Literal(str(d))))
     g.add((d, DCTERMS.issued, Literal(FIRST_ISSUED, datatype=XSD.date)))
     g.add((d, DCTERMS.modified, src.created_date))
     g.add((d, DCAT_VERSION, Literal(src.version)))
@@ -358,7 +370,7 @@ def _agents(g: Graph, src: CatalogSource) -> None:
     c = src.contact
     g.add((c, RDF.type, VCARD.Kind))
     g.add((c, RDF.type, VCARD.Individual))
-    g.add((c, VCARD.fn, Literal(CONTACT_NAME)))
+    g.add((c, VCARD.fn, Literal(src.contact_name)))
     email = src.graph.value(c, SCHEMA.email) or CONTACT_EMAIL
     g.add((c, VCARD.hasEmail, URIRef(f"mailto:{email}")))
     org = PUBLISHER_NAME["sv"]
