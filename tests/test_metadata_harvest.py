@@ -3,8 +3,8 @@
 Sveriges dataportal fetches the catalog as RDF/XML with HEAD then GET (ckanext-dcat reads the
 format from Content-Type), follows every distribution and checks it; every URL in the catalog,
 the VoID description and the sitemap must answer 200 (the base IRI mapped onto the test server).
-The server is the lead's ``create_app`` run by werkzeug in a thread; if the app's blueprint list
-does not include the catalog blueprint yet, the test registers it (and says so in the app).
+Run twice: against ``create_app`` served by werkzeug in a thread, and against the shared gunicorn
+``live_server`` fixture (the deployed configuration).
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(release: Release, project_settings: Settings) -> Iterator[Server]:
+def werkzeug_server(release: Release, project_settings: Settings) -> Iterator[Server]:
     app = create_app(project_settings, release.path)
-    if "catalog" not in app.blueprints:  # until the lead registers it in web/blueprints.py
+    if "catalog" not in app.blueprints:  # in case web/blueprints.py stops registering it
         app.register_blueprint(catalog_blueprint)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -49,6 +49,15 @@ def server(release: Release, project_settings: Settings) -> Iterator[Server]:
     yield Server(f"http://127.0.0.1:{httpd.server_port}/", release.base_iri)
     httpd.shutdown()
     thread.join(timeout=10)
+
+
+@pytest.fixture(params=["werkzeug", "gunicorn"])
+def server(request: pytest.FixtureRequest) -> Server:
+    """The app in a werkzeug thread, and as deployed: gunicorn (the shared ``live_server`` fixture)."""
+    if request.param == "werkzeug":
+        return request.getfixturevalue("werkzeug_server")
+    live = request.getfixturevalue("live_server")
+    return Server(live.url, live.base)
 
 
 def test_harvest_catalog_as_rdfxml_and_follow_every_distribution(server: Server) -> None:
