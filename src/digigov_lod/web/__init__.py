@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from ..config import Settings, from_environment
 from ..release import Release
 from .i18n import reader_language
+from .response_cache import ResponseCache
 from .responses import add_cors, error
 from .site import Site
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
             response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
         return response
 
+    app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

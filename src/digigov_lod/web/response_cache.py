@@ -1,0 +1,84 @@
+"""A WSGI layer that answers repeated GET and HEAD requests from memory.
+
+Every response derived from a release is immutable while that release is served, so a
+finished 200 response can be replayed byte for byte for the same URL, Host and negotiation
+headers. This skips routing, negotiation and rendering on the hot path (canned queries,
+popular pages); a matching If-None-Match gets its 304 here too. Anything unusual — other
+methods, Range, If-Modified-Since, responses without an ETag, large bodies — goes through
+the application untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..sparql.cache import LruCache
+
+WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
+KEY_HEADERS = ("HTTP_HOST", "PATH_INFO", "QUERY_STRING", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ORIGIN")
+BYPASS_HEADERS = ("HTTP_RANGE", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_AUTHORIZATION", "HTTP_COOKIE")
+MAX_BODY_BYTES = 512 * 1024
+NOT_MODIFIED_HEADERS = {"etag", "last-modified", "vary", "cache-control", "content-location", "link"}
+
+
+@dataclass(frozen=True)
+class _Stored:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str | None
+
+
+class ResponseCache:
+    def __init__(self, app: WsgiApp, capacity: int = 2048) -> None:
+        self.app = app
+        self.entries: LruCache[_Stored] = LruCache(capacity)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or any(h in environ for h in BYPASS_HEADERS):
+            return self.app(environ, start_response)
+        key = tuple(environ.get(h, "") for h in KEY_HEADERS)
+        stored = self.entries.get(key)
+        if stored is not None:
+            return self._replay(stored, environ, start_response, method == "HEAD")
+        return self._record(key, environ, start_response, method == "HEAD")
+
+    @staticmethod
+    def _replay(stored: _Stored, environ: dict, start_response: Callable, head: bool) -> Iterable[bytes]:
+        asked = environ.get("HTTP_IF_NONE_MATCH")
+        if asked and stored.etag and stored.etag in [tag.strip() for tag in asked.split(",")]:
+            headers = [
+                (k, v) for k, v in stored.headers if k.lower() in NOT_MODIFIED_HEADERS or k.startswith("Access-")
+            ]
+            start_response("304 NOT MODIFIED", headers)
+            return [b""]
+        start_response(stored.status, stored.headers)
+        return [b""] if head else [stored.body]
+
+    def _record(self, key: tuple, environ: dict, start_response: Callable, head: bool) -> Iterable[bytes]:
+        captured: dict[str, object] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info=None):  # type: ignore[no-untyped-def]
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        result = self.app(environ, capture)
+        if head or "HTTP_IF_NONE_MATCH" in environ:
+            return result
+        chunks = []
+        try:
+            for chunk in result:
+                chunks.append(chunk)
+        finally:
+            close = getattr(result, "close", None)
+            if close:
+                close()
+        body = b"".join(chunks)
+        status = str(captured.get("status", ""))
+        headers = list(captured.get("headers", []))  # type: ignore[call-overload]
+        etag = next((v for k, v in headers if k.lower() == "etag"), None)
+        if status.startswith("200") and etag and len(body) <= MAX_BODY_BYTES:
+            self.entries.put(key, _Stored(status, headers, body, etag))
+        return [body]
