@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 
 import pytest
 import requests
@@ -61,3 +62,22 @@ def test_landing_page_links(live_server: LiveServer) -> None:
         assert page.status_code == 200 and words in page.text
         for target in ("/sparql", "/download/", "/sparql/examples/", "/catalog"):
             assert f'href="{target}' in page.text, target
+
+
+def test_landing_page_describes_the_dataset_for_search_engines(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
+    from html_safety import only_script
+    from rdflib import Graph
+    from rdflib.namespace import DCAT, DCTERMS
+
+    page = requests.get(live_server.url, headers={"Accept-Language": "en"})
+    assert 'rel="alternate"; type="application/rdf+xml"' in page.headers["Link"]
+    assert '<link rel="alternate" type="application/rdf+xml" href="/catalog"' in page.text
+    _, text = only_script(page.text)
+    dataset = json.loads(text)
+    assert dataset["@context"] == "https://schema.org" and dataset["@type"] == "Dataset"
+    catalog = Graph().parse(release.path / "catalog.ttl", format="turtle")
+    titles = {str(t) for d in catalog.subjects(None, DCAT.Dataset) for t in catalog.objects(d, DCTERMS.title)}
+    names = dataset["name"] if isinstance(dataset["name"], list) else [dataset["name"]]
+    assert {n["@value"] if isinstance(n, dict) else n for n in names} & titles
+    downloads = {d["contentUrl"] for d in dataset["distribution"]}
+    assert any(url.endswith("/download/digigov-2017.ttl") for url in downloads)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import socket
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
-from rdflib import Graph, Literal, URIRef
+from html_safety import BASE, EVIL, EVIL_IRI, Scripts, graph_with_evil_person, only_script
+from rdflib import Graph
 from support import PROJECT_ROOT
 
 from digigov_lod.config import Settings
@@ -21,13 +21,6 @@ from digigov_lod.jsonld.loader import RemoteFetchRefused, document_loader
 from digigov_lod.release import Release
 from digigov_lod.web.embed import blueprint
 from digigov_lod.web.site import Site
-
-BASE = "https://w3id.org/digigov-lod/"
-SDO = "https://schema.org/"
-EVIL = "</script><script>alert(1)</script>"
-EVIL_IRI = BASE + "id/person/evil"
-NASTY = [EVIL, "<!-- <script> & &amp; \u2028 \u2029 ]]> '\" </SCRIPT >", "a</script\n>b"]
-
 
 # ------------------------------------------------------------------ no network, ever
 
@@ -88,17 +81,7 @@ def test_loader_refuses_everything_but_the_shipped_context(no_network: list[str]
 
 @pytest.fixture(scope="module")
 def evil_graph() -> Graph:
-    """The real graph plus a person whose literals try to end the script element."""
-    graph = load_sources(PROJECT_ROOT / "data", PROJECT_ROOT / "ontology", BASE)
-    person = URIRef(EVIL_IRI)
-    graph.add((person, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(SDO + "Person")))
-    graph.add((person, URIRef(SDO + "name"), Literal(EVIL, lang="sv")))
-    graph.add((person, URIRef(SDO + "name"), Literal(EVIL, lang="en")))
-    for text in NASTY:
-        graph.add((person, URIRef(SDO + "description"), Literal(text)))
-    # and make it reachable from the conference, so the big snippet carries it too
-    graph.add((URIRef(BASE + "id/event/digigov-2017"), URIRef(SDO + "organizer"), person))
-    return graph
+    return graph_with_evil_person()
 
 
 def make_app(graph: Graph, tmp_path: Path) -> Flask:
@@ -107,37 +90,6 @@ def make_app(graph: Graph, tmp_path: Path) -> Flask:
     app.extensions["digigov"] = Site(settings=Settings(project_root=PROJECT_ROOT), release=release, graph=graph)
     app.register_blueprint(blueprint)
     return app
-
-
-class Scripts(HTMLParser):
-    """Collects every script element (as html5 parsing sees it: text up to the first ``</script``)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.scripts: list[tuple[dict[str, str | None], str]] = []
-        self._open: dict[str, str | None] | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script":
-            self._open, self._text = dict(attrs), []
-
-    def handle_data(self, data: str) -> None:
-        if self._open is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._open is not None:
-            self.scripts.append((self._open, "".join(self._text)))
-            self._open = None
-
-
-def only_script(html: str) -> tuple[dict[str, str | None], str]:
-    parser = Scripts()
-    parser.feed(html)
-    parser.close()
-    assert len(parser.scripts) == 1, parser.scripts
-    return parser.scripts[0]
 
 
 def assert_inert(html: str, document: dict) -> None:

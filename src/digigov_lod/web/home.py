@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, render_template
 
-from ..formats import HTML
+from ..formats import HTML, RDFXML, TURTLE
+from ..metadata.schema_dataset import release_dataset_jsonld
 from ..sparql.examples import load_examples
 from .i18n import reader_language
 from .responses import representation
+from .script_json import script_json
 from .site import current_site
 
 blueprint = Blueprint("home", __name__)
@@ -17,6 +21,7 @@ blueprint = Blueprint("home", __name__)
 def landing() -> Response:
     site = current_site()
     lang = reader_language()
+    dataset = release_dataset_jsonld(site.release.path, site.base, site.release.version)
     body = render_template(
         "home.html",
         lang=lang,
@@ -24,7 +29,12 @@ def landing() -> Response:
         examples=load_examples(),
         dumps=[f for f in site.release.files() if f.role == "dump"],
         base=site.base,
+        dataset_jsonld=script_json(json.dumps(dataset, ensure_ascii=False, indent=2)),
     )
     response = representation(body, HTML, variant=f"home-{lang}-", vary="Accept-Language")
     response.headers["Content-Language"] = lang
+    response.headers["Link"] = ", ".join(
+        [f'</catalog>; rel="alternate"; type="{fmt.media_type}"; title="DCAT"' for fmt in (RDFXML, TURTLE)]
+        + ['</.well-known/void>; rel="describedby"; type="text/turtle"', '</sparql>; rel="service"']
+    )
     return response

@@ -4,13 +4,17 @@ HTML, Turtle, JSON-LD, N-Triples and RDF/XML (also by suffix)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request
-from rdflib import BNode, Literal, URIRef
+from markupsafe import Markup
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
 from ..describe import compact_iri, describe, label
-from ..formats import HTML, RDF_FORMATS, Format, rdf_by_extension
-from ..iris import doc_path_for, is_dereferenceable_path, resource_path_for
+from ..formats import HTML, JSONLD, RDF_FORMATS, Format, rdf_by_extension
+from ..iris import THING_SEGMENT, doc_path_for, is_dereferenceable_path, local_path, resource_path_for
+from ..jsonld import NoSuchResource, Options
+from ..jsonld.html import embed_snippet_html
 from ..release import serialize
+from .embed import cached_snippet
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose
 from .responses import error, representation
@@ -110,7 +114,6 @@ def render_html(iri: URIRef, description, lang: str, doc_url: str) -> str:  # ty
     ]
     sources = [_node_view(o, lang) for o in graph.objects(iri, PROV.wasDerivedFrom)]
     types = [_node_view(t, lang) for t in graph.objects(iri, RDF.type)]
-    jsonld = serialize(description, next(f for f in RDF_FORMATS if f.key == "jsonld")).decode("utf-8")
     return render_template(
         "resource.html",
         iri=str(iri),
@@ -122,8 +125,24 @@ def render_html(iri: URIRef, description, lang: str, doc_url: str) -> str:  # ty
         lang=lang,
         doc_url=doc_url,
         formats=RDF_FORMATS,
-        jsonld_script=script_json(jsonld),
+        embed_html=_embed_fragment(iri, description, lang),
     )
+
+
+def _embed_fragment(iri: URIRef, description: Graph, lang: str) -> Markup:
+    """The page's one JSON-LD script: the schema.org embed with its copy box for things, the
+    plain description for vocabulary terms (which have no embed)."""
+    site = current_site()
+    path = local_path(str(iri), site.base) or ""
+    if path.startswith(THING_SEGMENT):
+        try:
+            document = cached_snippet(str(iri), Options(lang=lang))
+        except NoSuchResource:
+            document = None
+        if document is not None:
+            return Markup(embed_snippet_html(document, "/embed/" + path[len(THING_SEGMENT) :], lang=lang))
+    jsonld = serialize(description, JSONLD).decode("utf-8")
+    return Markup(f'<script type="application/ld+json">{script_json(jsonld)}</script>')
 
 
 def _has_lang(description, iri: URIRef, prop, lang: str) -> bool:  # type: ignore[no-untyped-def]
