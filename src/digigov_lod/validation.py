@@ -105,7 +105,13 @@ def findings_from_report(
 ) -> list[Finding]:
     """Turn a SHACL validation report graph into :class:`Finding` objects."""
     findings = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: pyshacl also nests detail results (sh:detail) under them.
+    top_level = [
+        r
+        for report_node in report.subjects(RDF.type, SH.ValidationReport)
+        for r in report.objects(report_node, SH.result)
+    ]
+    for result in top_level:
         focus = report.value(result, SH.focusNode)
         severity = report.value(result, SH.resultSeverity)
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
