@@ -141,15 +141,6 @@ class ProfileResult:
         return self.outcome.conforms
 
 
-def _top_level_results(report: Graph) -> Graph:
-    """Only the report's own results: pyshacl also writes nested sh:detail results into the graph."""
-    top = Graph()
-    for result in report.objects(None, SH.result):
-        for triple in report.triples((result, None, None)):
-            top.add(triple)
-    return top
-
-
 def validate_catalog(catalog: Graph, profiles: tuple[str, ...] = PROFILES) -> list[ProfileResult]:
     """Validate the catalog against every profile; one result per profile, known defects waived."""
     results = []
@@ -160,7 +151,7 @@ def validate_catalog(catalog: Graph, profiles: tuple[str, ...] = PROFILES) -> li
             catalog, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, meta_shacl=False
         )
         findings, waived = [], []
-        for finding in findings_from_report(_top_level_results(report), shapes=shapes):
+        for finding in findings_from_report(report, shapes=shapes):
             defect = next((d for d in KNOWN_DEFECTS if d.matches(profile, finding)), None)
             if defect is None:
                 findings.append(finding)
