@@ -160,3 +160,16 @@ def test_conditional_requests_on_documents(live_server: LiveServer) -> None:
     assert head.status_code == 200 and head.headers["ETag"] == first.headers["ETag"]
     other = requests.get(live_server.url + "doc/event/digigov-2017.nt")
     assert other.headers["ETag"] != first.headers["ETag"], "each representation has its own validator"
+
+
+def test_every_iri_under_the_base_answers(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
+    """Subjects, objects and named graphs: anything under the base IRI resolves on this server."""
+    graph = release.load_graph()
+    for name in ("catalog.nt", "void.nt"):
+        graph.parse(release.path / name, format="nt")
+    iris = {str(t).split("#")[0] for triple in graph for t in triple if isinstance(t, URIRef)}
+    iris |= {release.base_iri + f"graph/{name}" for name in ("knowledge-graph", "catalog", "void")}
+    session = requests.Session()
+    for iri in sorted(i for i in iris if i.startswith(release.base_iri)):
+        response = session.head(live_server.local(iri), allow_redirects=True, headers={"Accept": "text/turtle"})
+        assert response.status_code == 200, iri

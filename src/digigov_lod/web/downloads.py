@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template, request, send_file
+from flask import Blueprint, Response, redirect, render_template, request, send_file
 
 from ..formats import HTML, SPARQL_JSON
+from .engine import NAMED_GRAPHS
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose
 from .responses import error, representation
@@ -34,6 +35,16 @@ def index() -> Response:
     lang = reader_language()
     body = render_template("downloads.html", files=files, lang=lang, release=site.release)
     return representation(body, HTML, variant=f"downloads-{lang}-", vary="Accept, Accept-Language")
+
+
+@blueprint.route("/graph/<name>")
+def named_graph(name: str) -> Response:
+    """The named graphs of the SPARQL dataset dereference to the documents that hold them."""
+    graph = next((g for g in NAMED_GRAPHS if g.name == name), None)
+    if graph is None:
+        names = ", ".join(g.name for g in NAMED_GRAPHS)
+        return error(404, f"There is no graph called {name!r}; the graphs are: {names}.")
+    return redirect(graph.document, code=303)
 
 
 @blueprint.route("/download/<name>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 from ..release import DUMP_STEM, Release
 from ..sparql.service import DatasetGraphs, QueryService
@@ -10,8 +11,21 @@ from ..sparql.workers import WorkerPool
 from ..stores.oxigraph import GraphSource
 from .site import Site
 
-#: release file → local name of the named graph it is loaded into
-GRAPH_FILES = {f"{DUMP_STEM}.nt": "knowledge-graph", "catalog.nt": "catalog", "void.nt": "void"}
+
+@dataclass(frozen=True)
+class NamedGraph:
+    """One named graph of the SPARQL dataset, ``{base}graph/{name}``."""
+
+    name: str
+    source_file: str  # the release's N-Triples file loaded into it
+    document: str  # the path on the site where the same triples are served as a document
+
+
+NAMED_GRAPHS = (
+    NamedGraph("knowledge-graph", f"{DUMP_STEM}.nt", f"/download/{DUMP_STEM}.ttl"),
+    NamedGraph("catalog", "catalog.nt", "/catalog"),
+    NamedGraph("void", "void.nt", "/.well-known/void"),
+)
 POOL_SIZE = 2
 _lock = threading.Lock()
 
@@ -19,9 +33,9 @@ _lock = threading.Lock()
 def graph_sources(release: Release) -> list[GraphSource]:
     """The named graphs of the served dataset, ``{base}graph/{name}``, that exist in the release."""
     return [
-        GraphSource(release.path / file_name, f"{release.base_iri}graph/{graph}")
-        for file_name, graph in GRAPH_FILES.items()
-        if (release.path / file_name).is_file()
+        GraphSource(release.path / graph.source_file, f"{release.base_iri}graph/{graph.name}")
+        for graph in NAMED_GRAPHS
+        if (release.path / graph.source_file).is_file()
     ]
 
 
