@@ -87,6 +87,12 @@ EXPECTED = {
     "25-sambruk-contact": {("claes-olof.olsson@sambruk.se", "0703-14 11 92")},
     "26-report-author-publisher": {("person/claes-olof-olsson", "organization/sambruk")},
     "27-outlook-countries": {("place/denmark",), ("place/norway",)},
+    # schema.org view: DefinedTerm topics
+    "30-information-security-terms": {
+        ("topic/information-security", "information security"),
+        ("topic/gdpr", "General Data Protection Regulation (GDPR)"),
+        ("topic/iso-iec-27001", "ISO/IEC 27001"),
+    },
 }
 
 QUERY_FILES = sorted(COMPETENCY_DIR.glob("*.rq"))

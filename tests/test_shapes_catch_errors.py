@@ -20,7 +20,7 @@ from data_fixtures import (
     violations,
 )
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, SKOS, XSD
+from rdflib.namespace import PROV, RDF, SKOS, XSD
 
 BROKEN = FIXTURES_DIR / "broken"
 
@@ -80,6 +80,11 @@ REC1 = iri("claim", "recommendation-use-existing-assets")
 REPORT = iri("work", "report")
 GDPR = iri("topic", "gdpr")
 ROLE_ERIKSSON = iri("role", "peter-eriksson-minister")
+ROLE_MICKO = iri("role", "lena-micko-skl")
+ROLE_BIRKESTAD = iri("role", "jenny-birkestad-skl")
+ROLE_WALERUD = iri("role", "jane-walerud-entrepreneur")
+MICKO = iri("person", "lena-micko")
+TOPICS = iri("topic", "scheme")
 
 CASES = [
     # (id, shapes file, mutation, expected message fragment)
@@ -217,6 +222,35 @@ CASES = [
         "no prov:wasDerivedFrom pointing to the reference notes",
     ),
     ("typed-blank-node", "provenance.ttl", fixture("blank-node-role.ttl"), "blank node"),
+    # --- schema.org view: concepts as DefinedTerms
+    ("concept-not-defined-term", "topics.ttl", remove(GDPR, RDF.type, SDO.DefinedTerm), "typed schema:DefinedTerm"),
+    (
+        "defined-term-name-differs",
+        "topics.ttl",
+        lambda g: (
+            drop_lang(GDPR, SDO.name, "en")(g),
+            g.add((GDPR, SDO.name, Literal("GDPR", lang="en"))),
+        ),
+        "schema:name must equal its skos:prefLabel",
+    ),
+    (
+        "defined-term-description-differs",
+        "topics.ttl",
+        drop_lang(GDPR, SDO.description, "sv"),
+        "schema:description must equal its skos:definition",
+    ),
+    (
+        "defined-term-without-set",
+        "topics.ttl",
+        remove(GDPR, SDO.inDefinedTermSet, TOPICS),
+        "inDefinedTermSet exactly one schema:DefinedTermSet",
+    ),
+    (
+        "scheme-not-term-set",
+        "topics.ttl",
+        remove(TOPICS, RDF.type, SDO.DefinedTermSet),
+        "typed schema:DefinedTermSet",
+    ),
 ]
 
 
