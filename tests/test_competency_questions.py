@@ -87,7 +87,8 @@ EXPECTED = {
     "25-sambruk-contact": {("claes-olof.olsson@sambruk.se", "0703-14 11 92")},
     "26-report-author-publisher": {("person/claes-olof-olsson", "organization/sambruk")},
     "27-outlook-countries": {("place/denmark",), ("place/norway",)},
-    # schema.org view: DefinedTerm topics
+    # schema.org view: Role pattern, DefinedTerm topics
+    "28-worked-for-skl-december-2017": {("person/jenny-birkestad",)},
     "30-information-security-terms": {
         ("topic/information-security", "information security"),
         ("topic/gdpr", "General Data Protection Regulation (GDPR)"),

@@ -117,6 +117,8 @@ def domain_mismatches():
 KNOWN_OUTSIDE_DOMAIN = {
     # Role pattern: a Role carries the property it qualifies (schema.org/Role)
     "https://schema.org/affiliation",
+    "https://schema.org/worksFor",
+    "https://schema.org/hasOccupation",
     "https://schema.org/performer",
     "https://schema.org/attendee",
     # skos:Concept subjects are not schema.org typed; not applicable here

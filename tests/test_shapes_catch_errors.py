@@ -222,6 +222,65 @@ CASES = [
         "no prov:wasDerivedFrom pointing to the reference notes",
     ),
     ("typed-blank-node", "provenance.ttl", fixture("blank-node-role.ttl"), "blank node"),
+    # --- schema.org view: Role pattern for positions
+    (
+        "org-role-without-organisation",
+        "agents.ttl",
+        remove(ROLE_MICKO, SDO.affiliation, iri("organization", "skl")),
+        "exactly one of schema:affiliation or schema:worksFor",
+    ),
+    (
+        "role-pattern-not-repeated",
+        "agents.ttl",
+        remove(ROLE_MICKO, SDO.affiliation, iri("organization", "skl")),
+        "so the role must carry",
+    ),
+    (
+        "role-pattern-mismatch",
+        "agents.ttl",
+        lambda g: (
+            remove(ROLE_BIRKESTAD, SDO.worksFor, iri("organization", "skl"))(g),
+            g.add((ROLE_BIRKESTAD, SDO.affiliation, iri("organization", "skl"))),
+        ),
+        "same property on both sides",
+    ),
+    ("role-pattern-half", "agents.ttl", fixture("role-pattern-half.ttl"), "same property on both sides"),
+    (
+        "org-role-unlinked",
+        "agents.ttl",
+        remove(MICKO, SDO.affiliation, ROLE_MICKO),
+        "must be linked from its person",
+    ),
+    (
+        "org-role-name-no-english",
+        "agents.ttl",
+        drop_lang(ROLE_MICKO, SDO.roleName, "en"),
+        "OrganizationRole needs schema:roleName once @sv and once @en",
+    ),
+    (
+        "affiliation-straight-to-org",
+        "agents.ttl",
+        add((SHEKARABI, SDO.affiliation, iri("organization", "regeringen"))),
+        "not straight to the organisation",
+    ),
+    (
+        "affiliation-undated",
+        "agents.ttl",
+        remove(ROLE_MICKO, DGV.attestedOn),
+        "dgv:attestedOn",
+    ),
+    (
+        "held-position-deprecated",
+        "agents.ttl",
+        add((SHEKARABI, DGV.heldPosition, iri("role", "ardalan-shekarabi-minister"))),
+        "deprecated",
+    ),
+    (
+        "occupation-not-an-occupation",
+        "agents.ttl",
+        add((ROLE_WALERUD, SDO.hasOccupation, iri("position", "minister"))),
+        "typed schema:Occupation",
+    ),
     # --- schema.org view: concepts as DefinedTerms
     ("concept-not-defined-term", "topics.ttl", remove(GDPR, RDF.type, SDO.DefinedTerm), "typed schema:DefinedTerm"),
     (
