@@ -87,8 +87,28 @@ EXPECTED = {
     "25-sambruk-contact": {("claes-olof.olsson@sambruk.se", "0703-14 11 92")},
     "26-report-author-publisher": {("person/claes-olof-olsson", "organization/sambruk")},
     "27-outlook-countries": {("place/denmark",), ("place/norway",)},
-    # schema.org view: Role pattern, DefinedTerm topics
+    # schema.org view: Role pattern, derived conference performers, DefinedTerm topics
     "28-worked-for-skl-december-2017": {("person/jenny-birkestad",)},
+    "29-conference-performers": {
+        *(
+            (f"person/{slug}",)
+            for slug in (
+                "christian-guttmann",
+                "jenny-birkestad",
+                "jane-walerud",
+                "daniel-forslund",
+                "ardalan-shekarabi",
+                "lena-micko",
+                "peter-eriksson",
+                "helene-hellmark-knutsson",
+                "agneta-karlsson",
+                "darja-isaksson",
+            )
+        ),
+        ("organization/mckinsey",),
+        ("organization/cisco",),
+        ("organization/oecd",),
+    },
     "30-information-security-terms": {
         ("topic/information-security", "information security"),
         ("topic/gdpr", "General Data Protection Regulation (GDPR)"),

@@ -281,6 +281,37 @@ CASES = [
         add((ROLE_WALERUD, SDO.hasOccupation, iri("position", "minister"))),
         "typed schema:Occupation",
     ),
+    # --- schema.org view: the conference's performers, derived from its sessions
+    (
+        "conference-performer-missing",
+        "events.ttl",
+        remove(CONF, SDO.performer, MICKO),
+        "missing from the conference's schema:performer",
+    ),
+    (
+        "conference-performer-extra",
+        "events.ttl",
+        add((CONF, SDO.performer, iri("person", "claes-olof-olsson"))),
+        "performs in none of its sessions",
+    ),
+    (
+        "conference-performer-role",
+        "events.ttl",
+        add((CONF, SDO.performer, iri("role", "lena-micko-securing-welfare"))),
+        "roles belong on the sessions",
+    ),
+    (
+        "conference-performer-not-marked-derived",
+        "events.ttl",
+        remove(CONF, DGV.derivedProperty, SDO.performer),
+        "declare dgv:derivedProperty schema:performer",
+    ),
+    (
+        "derived-marking-without-values",
+        "provenance.ttl",
+        add((iri("event", "digigov"), DGV.derivedProperty, SDO.performer)),
+        "declares dgv:derivedProperty",
+    ),
     # --- schema.org view: concepts as DefinedTerms
     ("concept-not-defined-term", "topics.ttl", remove(GDPR, RDF.type, SDO.DefinedTerm), "typed schema:DefinedTerm"),
     (
@@ -309,6 +340,12 @@ CASES = [
         "topics.ttl",
         remove(TOPICS, RDF.type, SDO.DefinedTermSet),
         "typed schema:DefinedTermSet",
+    ),
+    (
+        "report-invented-date",
+        "creative-works.ttl",
+        add((REPORT, SDO.datePublished, Literal("2017-12-08", datatype=XSD.date))),
+        "do not invent schema:datePublished",
     ),
 ]
 
