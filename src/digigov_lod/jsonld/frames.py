@@ -53,6 +53,7 @@ FRAMES: dict[str, Frame] = {
         "author": EMBED,
         "memberOf": EMBED,
         "worksFor": EMBED,
+        "hasOccupation": EMBED,
     },
     "Person": {
         **_THING,
@@ -64,6 +65,7 @@ FRAMES: dict[str, Frame] = {
         "affiliation": EMBED,
         "worksFor": EMBED,
         "memberOf": EMBED,
+        "hasOccupation": EMBED,
     },
     "Organization": {
         **_THING,
@@ -113,7 +115,7 @@ FRAMES: dict[str, Frame] = {
         "about": BRIEF,
         "mentions": BRIEF,
     },
-    "Thing": {**_THING, "image": VALUE, "termCode": VALUE, "about": BRIEF},
+    "Thing": {**_THING, "image": VALUE, "termCode": VALUE, "about": BRIEF, "inDefinedTermSet": BRIEF},
 }
 
 #: Depth budget of a snippet's root: conference → day → session → role → person → affiliation.
