@@ -36,7 +36,7 @@ class LiveServer:
         return self.url + iri[len(self.base) :] if iri.startswith(self.base) else iri
 
 
-def start_server(release_path: Path, **env_overrides: str) -> LiveServer:
+def start_server(release_path: Path, cwd: Path | None = None, **env_overrides: str) -> LiveServer:
     """gunicorn, as in production, on a free loopback port; waits until it answers."""
     port = free_port()
     env = {
@@ -56,6 +56,7 @@ def start_server(release_path: Path, **env_overrides: str) -> LiveServer:
             "digigov_lod.web:create_app_from_environment()",
         ],
         env=env,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )  # fmt: skip
@@ -72,4 +73,4 @@ def start_server(release_path: Path, **env_overrides: str) -> LiveServer:
     else:
         process.kill()
         raise RuntimeError("server did not answer within 30 s")
-    return LiveServer(url, Release.open(release_path).base_iri, process)
+    return LiveServer(url, Release.open((cwd or Path.cwd()) / release_path).base_iri, process)

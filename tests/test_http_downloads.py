@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 import requests
@@ -81,3 +83,21 @@ def test_landing_page_describes_the_dataset_for_search_engines(live_server: Live
     assert {n["@value"] if isinstance(n, dict) else n for n in names} & titles
     downloads = {d["contentUrl"] for d in dataset["distribution"]}
     assert any(url.endswith("/download/digigov-2017.ttl") for url in downloads)
+
+
+def test_relative_release_folder_as_make_run_uses_it(release) -> None:  # type: ignore[no-untyped-def]
+    """`make run` serves `dist` relative to the checkout: downloads must still find the files."""
+    from support import start_server
+
+    server = start_server(Path(release.path.name), cwd=release.path.parent)
+    try:
+        item = next(f for f in release.files() if f.role == "dump")
+        response = requests.get(server.url + "download/" + item.name)
+        assert response.status_code == 200
+        assert hashlib.sha256(response.content).hexdigest() == item.sha256
+        expected = base64.b64encode(bytes.fromhex(item.sha256)).decode()
+        assert response.headers["Digest"] == f"sha-256={expected}"
+        assert response.headers["Content-Type"].count("charset") <= 1
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)

@@ -79,7 +79,7 @@ def test_unknown_and_malformed_paths_are_404(live_server: LiveServer) -> None:
         "doc/person/x.exe",
         "def/no-such-term",
     ):
-        response = requests.get(live_server.url + path, headers={"Accept": "text/turtle"})
+        response = requests.get(live_server.url + path, headers={"Accept": "text/turtle"}, allow_redirects=False)
         assert response.status_code == 404, path
         assert "Traceback" not in response.text
 
@@ -173,3 +173,24 @@ def test_every_iri_under_the_base_answers(live_server: LiveServer, release) -> N
     for iri in sorted(i for i in iris if i.startswith(release.base_iri)):
         response = session.head(live_server.local(iri), allow_redirects=True, headers={"Accept": "text/turtle"})
         assert response.status_code == 200, iri
+
+
+def test_vary_lists_each_header_separately(live_server: LiveServer) -> None:
+    response = requests.get(live_server.url + "doc/event/digigov-2017", headers={"Accept": "text/html"})
+    fields = [f.strip() for f in response.headers["Vary"].split(",")]
+    assert "Accept" in fields and "Accept-Language" in fields
+    assert '"' not in response.headers["Vary"]
+
+
+@pytest.mark.parametrize(("accept", "media"), [("application/json", "application/ld+json"), ("text/n3", "text/turtle")])
+def test_common_aliases_get_rdf(live_server: LiveServer, accept: str, media: str) -> None:
+    response = requests.get(live_server.url + "doc/event/digigov-2017", headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith(media)
+
+
+def test_error_pages_for_browsers_are_site_pages(live_server: LiveServer) -> None:
+    response = requests.get(
+        live_server.url + "doc/person/nobody", headers={"Accept": "text/html", "Accept-Language": "en"}
+    )
+    assert response.status_code == 404
+    assert '<html lang="en">' in response.text and 'href="/sparql"' in response.text

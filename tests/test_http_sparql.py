@@ -174,6 +174,7 @@ def test_default_and_named_graph_parameters(live_server: LiveServer, release) ->
     [
         ({"method": "POST", "data": {"default-graph-uri": "x"}}, 400, "No query"),
         ({"method": "GET", "params": {"query": ""}}, 400, "empty"),
+        ({"method": "GET", "params": {}, "headers": {"Accept": "application/sparql-results+json"}}, 400, "No query"),
         ({"method": "GET", "params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "syntax"),
         ({"method": "GET", "params": {"query": "SELECT * WHERE { ?s foo:bar ?o }"}}, 400, "foo"),
         ({"method": "GET", "params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than once"),
@@ -209,6 +210,7 @@ def test_default_and_named_graph_parameters(live_server: LiveServer, release) ->
     ids=[
         "missing",
         "empty",
+        "get-without-query",
         "syntax",
         "unknown-prefix",
         "two-queries",

@@ -26,12 +26,21 @@ class Format:
 
 
 TURTLE = Format(
-    "ttl", "text/turtle", "ttl", "turtle", "Turtle", ("application/x-turtle",), "RDF_TURTLE", ("turtle", "n3")
+    "ttl", "text/turtle", "ttl", "turtle", "Turtle", ("application/x-turtle", "text/n3"), "RDF_TURTLE", ("turtle", "n3")
 )
 NTRIPLES = Format(
     "nt", "application/n-triples", "nt", "nt", "N-Triples", ("text/plain",), "RDF_N_TRIPLES", ("ntriples", "n-triples")
 )
-JSONLD = Format("jsonld", "application/ld+json", "jsonld", "json-ld", "JSON-LD", (), "JSON_LD", ("json-ld", "json"))
+JSONLD = Format(
+    "jsonld",
+    "application/ld+json",
+    "jsonld",
+    "json-ld",
+    "JSON-LD",
+    ("application/json",),
+    "JSON_LD",
+    ("json-ld", "json"),
+)
 RDFXML = Format(
     "rdf", "application/rdf+xml", "rdf", "xml", "RDF/XML", ("application/xml", "text/xml"), "RDF_XML", ("xml", "rdfxml")
 )

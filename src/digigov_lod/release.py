@@ -132,6 +132,7 @@ class Release:
 
     @classmethod
     def open(cls, path: Path) -> Release:
+        path = Path(path).resolve()  # a relative path would later be read relative to another folder
         manifest_path = path / MANIFEST
         if not manifest_path.is_file():
             raise ReleaseNotFound(f"{path} holds no release ({MANIFEST} missing): run `digigov-lod build`")

@@ -12,6 +12,7 @@ import re
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:")
 _MAX_EXPECTED = 160
+_CHARACTER_CLASSES = re.compile(r"\[[^\]]*\],?")  # the engine's ['a' ..= 'z'] lists: noise for readers
 
 
 def readable_syntax_error(query: str, engine_message: str) -> str:
@@ -32,7 +33,7 @@ def readable_syntax_error(query: str, engine_message: str) -> str:
             f"Unknown prefix {prefix!r} at line {line_no}, column {column}: declare it, "
             f"e.g. PREFIX {prefix} <…>, or write the full IRI in angle brackets."
         )
-    expected = " ".join(match.group(3).split())
+    expected = " ".join(_CHARACTER_CLASSES.sub("", match.group(3)).split()).replace(" ,", ",").strip(" ,")
     if len(expected) > _MAX_EXPECTED:
         expected = expected[:_MAX_EXPECTED] + " …"
     return f"SPARQL syntax error at line {line_no}, column {column}, near {near!r}: {expected}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file
@@ -53,7 +54,7 @@ def download(name: str) -> Response:
     item = next((f for f in _dumps() if f.name == name), None)
     if item is None:
         return error(404, f"No file {name!r} in this release; see /download/.")
-    mimetype = "application/gzip" if item.encoding == "gzip" else f"{item.media_type}; charset=utf-8"
+    mimetype = "application/gzip" if item.encoding == "gzip" else item.media_type
     response = send_file(
         site.release.path / item.name,
         mimetype=mimetype,
@@ -64,5 +65,5 @@ def download(name: str) -> Response:
         conditional=True,
         max_age=3600,
     )
-    response.headers["Digest"] = f"sha-256={item.sha256}"
+    response.headers["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(item.sha256)).decode("ascii")
     return response

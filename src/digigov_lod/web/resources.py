@@ -33,6 +33,10 @@ def thing(rest: str) -> Response:
     path = request.path.lstrip("/")
     if not is_dereferenceable_path(path):
         return error(404, f"/{path} is not an identifier of this dataset.")
+    site = current_site()
+    iri = URIRef(site.iri_for_local_path(path))
+    if (iri, None, None) not in site.graph and (None, None, iri) not in site.graph:
+        return error(404, f"The dataset says nothing about <{iri}>.")
     response = redirect("/" + doc_path_for(path), code=303)
     response.vary.add("Accept")
     return response

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from html import escape
 
-from flask import Response, request
+from flask import Response, current_app, render_template, request
 
 from ..formats import Format
+from .i18n import reader_language
 from .negotiation import parse_accept
 from .site import current_site
 
@@ -42,8 +43,9 @@ def representation(
     key = fmt.key if isinstance(fmt, Format) else media.split(";")[0].replace("/", "-")
     response.set_etag(f"{site.etag}-{variant}{key}" if variant else f"{site.etag}-{key}")
     response.headers["Last-Modified"] = site.last_modified
-    if vary:
-        response.vary.add(vary)
+    for header in (vary or "").split(","):
+        if header.strip():
+            response.vary.add(header.strip())
     if status == 200:
         response.make_conditional(request)
     return response
@@ -71,7 +73,10 @@ def error(status: int, message: str, title: str | None = None) -> Response:
         415: "Unsupported media type",
         503: "Query stopped",
     }.get(status, "Error")
-    if _wants_html():
+    if _wants_html() and "t" in current_app.jinja_env.globals:  # the full site (not a bare test app)
+        body = render_template("error.html", status=status, title=title, message=message, lang=reader_language())
+        response = Response(body, status=status, content_type="text/html; charset=utf-8")
+    elif _wants_html():
         body = (
             f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(title)}</title>"
             f"<h1>{status} {escape(title)}</h1><p>{escape(message)}</p><p><a href=/>DigiGov 2017 data</a></p></html>"

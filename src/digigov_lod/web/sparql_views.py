@@ -166,8 +166,8 @@ def endpoint() -> Response:
     # No query: a browser gets the query page, other clients the service description (in RDF).
     try:
         wanted = choose(request.headers.get("Accept"), (*RDF_FORMATS, HTML))
-    except NotAcceptable as exc:
-        return error(406, str(exc))
+    except NotAcceptable:
+        return error(400, "No query: add ?query=… (without a query this URL serves its service description in RDF).")
     return _query_page() if wanted is HTML else _service_description_response()
 
 
