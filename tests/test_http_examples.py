@@ -77,4 +77,3 @@ def test_examples_listing(live_server: LiveServer) -> None:
     for query in EXAMPLES:
         assert f'href="/sparql/examples/{query.id}"' in page
     assert requests.get(live_server.url + "sparql/examples/no-such-query").status_code == 404
-
