@@ -131,10 +131,12 @@ def test_at_least_22_questions_each_with_an_expectation():
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
 def test_query_has_header(path):
-    head = path.read_text(encoding="utf-8").splitlines()[:3]
+    head = path.read_text(encoding="utf-8").splitlines()[:4]
     assert re.match(r"# title: \S", head[0])
     assert re.match(r"# title_sv: \S", head[1])
     assert re.match(r"# description: \S", head[2])
+    assert re.match(r"# description_sv: \S", head[3]), "a Swedish description follows the English one"
+    assert head[3] != "# description_sv: " + head[2][len("# description: ") :], "description_sv is a copy"
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
