@@ -64,6 +64,16 @@ def test_version_is_a_content_hash(tmp_path: Path, project_settings: Settings, r
     assert Release.open(again).version == release.version
 
 
+def test_rebuilding_unchanged_sources_changes_nothing(project_copy: Settings) -> None:
+    """Same content, same release: dates, checksums and catalog stay as they were."""
+    before = _snapshot(project_copy.release_dir)
+    build(project_copy)
+    assert _snapshot(project_copy.release_dir) == before
+    _break(project_copy, "people.ttl", "\n# a comment changes no triple\n")
+    build(project_copy)
+    assert _snapshot(project_copy.release_dir) == before
+
+
 def test_validation_report_is_part_of_the_release(release: Release) -> None:
     text = (release.path / "validation-report.txt").read_text()
     assert text.startswith(("0 violation", "conforms"))

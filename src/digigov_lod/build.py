@@ -18,7 +18,15 @@ from .config import Settings
 from .formats import TURTLE
 from .graph import SourceError, load_files, load_sources, source_files
 from .metadata import MetadataInvalid, ReleaseContext, derive
-from .release import ReleaseWriter, content_version, now_utc, serialize
+from .release import (
+    Release,
+    ReleaseNotFound,
+    ReleaseWriter,
+    content_version,
+    now_utc,
+    serialize,
+    with_stable_blank_nodes,
+)
 from .validation import ValidationOutcome, validate
 
 Progress = Callable[[str], None]
@@ -75,6 +83,20 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
     return CheckedSources(graph, outcome)
 
 
+def _previous_timestamp(settings: Settings, version: str) -> str | None:
+    """The build time of the published release if its content is the same as this one's.
+
+    An unchanged graph then keeps its modification dates, ETags and Last-Modified, so portals
+    and caches do not see a new dataset after every rebuild.
+    """
+    try:
+        previous = Release.open(settings.release_dir)
+    except (ReleaseNotFound, ValueError, KeyError):
+        return None
+    same = previous.version == version and previous.base_iri == settings.base_iri
+    return previous.manifest.get("created") if same else None
+
+
 def build(settings: Settings, progress: Progress = _quiet) -> Path:
     """Build a release into ``settings.release_dir``; return its path."""
     checked = check_sources(settings, progress)
@@ -86,7 +108,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
     graph = checked.graph
     version = content_version(graph)
     progress(f"Writing release {version} to {settings.release_dir} …")
-    created = now_utc()
+    created = _previous_timestamp(settings, version) or now_utc()
     with ReleaseWriter(settings.release_dir) as writer:
         writer.add_dumps(graph)
         progress("Deriving metadata (catalog, VoID …) …")
@@ -98,7 +120,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
             writer.add_bytes(item.name, item.data, item.media_type, item.role)
         writer.add_bytes(
             "validation-report.ttl",
-            serialize(checked.outcome.report_graph, TURTLE),
+            serialize(with_stable_blank_nodes(checked.outcome.report_graph), TURTLE),
             TURTLE.media_type,
             "report",
         )

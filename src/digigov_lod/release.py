@@ -35,6 +35,15 @@ def content_version(graph: Graph) -> str:
     return hashlib.sha256(b"\n".join(lines)).hexdigest()[:16]
 
 
+def with_stable_blank_nodes(graph: Graph) -> Graph:
+    """The same graph with canonical blank-node labels, so it serialises to the same bytes every time."""
+    stable = Graph()
+    for prefix, namespace in graph.namespaces():
+        stable.bind(prefix, namespace)
+    stable += to_canonical_graph(graph)
+    return stable
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
