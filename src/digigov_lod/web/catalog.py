@@ -9,6 +9,9 @@ such as Sveriges dataportal expect it), ``/.well-known/void`` Turtle; both also 
 
 from __future__ import annotations
 
+import hashlib
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, request
 
 from ..formats import JSONLD, NTRIPLES, RDFXML, TURTLE, Format, rdf_by_extension
@@ -63,11 +66,21 @@ def void(suffix: str | None = None) -> Response:
     return _negotiated("void", "/.well-known/void", VOID_FORMATS, suffix)
 
 
+def _on_this_host(text: str) -> str:
+    """Sitemaps and robots.txt only work for the host that serves them: map the base IRI onto it."""
+    site = current_site()
+    if request.host_url == site.base:
+        return text
+    base_path = urlsplit(site.base).path
+    return text.replace(site.base, request.host_url).replace(f": {base_path}", ": /")
+
+
 def _plain_file(name: str, content_type: str) -> Response:
     body = _release_file(name)
     if body is None:
         return error(404, f"This release has no {name}; rebuild it with `digigov-lod build`.")
-    return representation(body, content_type, variant=f"{name}-", vary=None)
+    host = hashlib.sha256(request.host_url.encode()).hexdigest()[:8]
+    return representation(_on_this_host(body.decode("utf-8")), content_type, variant=f"{name}-{host}-", vary=None)
 
 
 @blueprint.route("/sitemap.xml")
