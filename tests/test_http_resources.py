@@ -194,3 +194,13 @@ def test_error_pages_for_browsers_are_site_pages(live_server: LiveServer) -> Non
     )
     assert response.status_code == 404
     assert '<html lang="en">' in response.text and 'href="/sparql"' in response.text
+
+
+@pytest.mark.parametrize(("path", "words"), [("catalog", "DCAT"), (".well-known/void", "VoID")])
+def test_catalog_and_void_have_pages_for_people(live_server: LiveServer, path: str, words: str) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = requests.get(live_server.url + path, headers={"Accept": browser, "Accept-Language": "en"})
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert words in page.text and 'id="dataset"' in page.text
+    harvester = requests.get(live_server.url + path, headers={"Accept": "*/*"})
+    assert not harvester.headers["Content-Type"].startswith("text/html")

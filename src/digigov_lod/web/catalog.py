@@ -10,20 +10,63 @@ such as Sveriges dataportal expect it), ``/.well-known/void`` Turtle; both also 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, render_template, request
+from rdflib import Graph
+from rdflib.namespace import DCAT, VOID
 
-from ..formats import JSONLD, NTRIPLES, RDFXML, TURTLE, Format, rdf_by_extension
+from ..formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, rdf_by_extension
+from .i18n import reader_language
 from .negotiation import NotAcceptable, choose, explicit
+from .rdf_view import sections
 from .responses import error, representation
 from .site import current_site
 
 blueprint = Blueprint("catalog", __name__)
 
 #: Offered in this order: the first is the default for ``Accept: */*`` or no Accept header.
-CATALOG_FORMATS: tuple[Format, ...] = (RDFXML, TURTLE, JSONLD, NTRIPLES)
-VOID_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES)
+CATALOG_FORMATS: tuple[Format, ...] = (RDFXML, TURTLE, JSONLD, NTRIPLES, HTML)
+VOID_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, HTML)
+#: What the HTML views show, in this order.
+PAGE_CLASSES = {
+    "catalog": [DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.Distribution],
+    "void": [VOID.Dataset],
+}
+PAGE_TITLES = {
+    "catalog": ("Datakatalog (DCAT)", "Data catalogue (DCAT)"),
+    "void": ("Datamängdsbeskrivning (VoID)", "Dataset description (VoID)"),
+}
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: Path, version: str) -> Graph:
+    """The release file as a graph, parsed once per release."""
+    return Graph().parse(path, format="turtle")
+
+
+def _html_page(stem: str, route: str, offered: tuple[Format, ...], vary: str | None) -> Response:
+    """The catalog or VoID for people: one section per catalog, dataset, service and distribution."""
+    site = current_site()
+    path = site.release.path / f"{stem}.ttl"
+    if not path.is_file():
+        return error(404, f"This release has no {stem}.ttl; rebuild it with `digigov-lod build`.")
+    lang = reader_language()
+    body = render_template(
+        "graph_page.html",
+        lang=lang,
+        title=PAGE_TITLES[stem][0 if lang == "sv" else 1],
+        sections=sections(_parsed(path, site.release.version), PAGE_CLASSES[stem], lang),
+        route=route,
+        formats=[f for f in offered if f is not HTML],
+    )
+    response = representation(
+        body, HTML, variant=f"{stem}-{lang}-", vary=", ".join(filter(None, [vary, "Accept-Language"]))
+    )
+    response.headers["Content-Language"] = lang
+    return response
 
 
 def _release_file(name: str) -> bytes | None:
@@ -35,7 +78,7 @@ def _negotiated(stem: str, route: str, offered: tuple[Format, ...], suffix: str 
     """The release file ``{stem}.{ext}`` in the format asked for by suffix, parameter or Accept."""
     try:
         if suffix is not None:
-            fmt = rdf_by_extension(suffix)
+            fmt = HTML if suffix == "html" else rdf_by_extension(suffix)
             if fmt not in offered:
                 return error(404, f"No {route}.{suffix}; try " + ", ".join(f"{route}.{f.extension}" for f in offered))
         else:
@@ -43,6 +86,8 @@ def _negotiated(stem: str, route: str, offered: tuple[Format, ...], suffix: str 
     except NotAcceptable as exc:
         return error(406, str(exc))
     assert fmt is not None
+    if fmt is HTML:
+        return _html_page(stem, route, offered, vary="Accept" if suffix is None else None)
     body = _release_file(f"{stem}.{fmt.extension}")
     if body is None:
         return error(404, f"This release has no {stem}.{fmt.extension}; rebuild it with `digigov-lod build`.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request
 from markupsafe import Markup
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV
 
 from ..describe import compact_iri, describe, label
 from ..formats import HTML, JSONLD, RDF_FORMATS, Format, rdf_by_extension
@@ -17,6 +17,7 @@ from ..release import serialize
 from .embed import cached_snippet
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose
+from .rdf_view import node_view, property_rows, types_of
 from .responses import error, representation
 from .script_json import script_json
 from .site import current_site
@@ -86,43 +87,20 @@ def document(rest: str) -> Response:
     return response
 
 
-def _node_view(node, lang: str) -> dict:  # type: ignore[no-untyped-def]
-    site = current_site()
-    if isinstance(node, Literal):
-        return {"kind": "literal", "text": str(node), "lang": node.language, "datatype": node.datatype}
-    if isinstance(node, BNode):
-        return {"kind": "bnode", "text": "(unnamed node)"}
-    return {
-        "kind": "iri",
-        "href": site.local_url(str(node)),
-        "text": label(site.graph, node, lang) or compact_iri(site.graph, str(node)),
-        "iri": str(node),
-    }
-
-
 def render_html(iri: URIRef, description, lang: str, doc_url: str) -> str:  # type: ignore[no-untyped-def]
     site = current_site()
     graph = site.graph
-    outgoing = sorted(
-        ((p, o) for p, o in description.predicate_objects(iri)),
-        key=lambda po: (po[0] != RDF.type, compact_iri(graph, str(po[0])), str(po[1])),
-    )
-    rows = [
-        {"property": _node_view(p, lang), "value": _node_view(o, lang), "same_lang": getattr(o, "language", None)}
-        for p, o in outgoing
-        if not (isinstance(o, Literal) and o.language and o.language != lang and _has_lang(description, iri, p, lang))
-    ]
+    rows = property_rows(description, iri, lang)
     incoming = [
-        {"subject": _node_view(s, lang), "property": _node_view(p, lang)}
+        {"subject": node_view(s, lang), "property": node_view(p, lang)}
         for s, p in sorted(description.subject_predicates(iri), key=lambda sp: (str(sp[1]), str(sp[0])))
     ]
-    sources = [_node_view(o, lang) for o in graph.objects(iri, PROV.wasDerivedFrom)]
-    types = [_node_view(t, lang) for t in graph.objects(iri, RDF.type)]
+    sources = [node_view(o, lang) for o in graph.objects(iri, PROV.wasDerivedFrom)]
     return render_template(
         "resource.html",
         iri=str(iri),
         title=label(graph, iri, lang) or compact_iri(graph, str(iri)),
-        types=types,
+        types=types_of(graph, iri, lang),
         rows=rows,
         incoming=incoming,
         sources=sources,
@@ -147,7 +125,3 @@ def _embed_fragment(iri: URIRef, description: Graph, lang: str) -> Markup:
             return Markup(embed_snippet_html(document, "/embed/" + path[len(THING_SEGMENT) :], lang=lang))
     jsonld = serialize(description, JSONLD).decode("utf-8")
     return Markup(f'<script type="application/ld+json">{script_json(jsonld)}</script>')
-
-
-def _has_lang(description, iri: URIRef, prop, lang: str) -> bool:  # type: ignore[no-untyped-def]
-    return any(isinstance(o, Literal) and o.language == lang for o in description.objects(iri, prop))

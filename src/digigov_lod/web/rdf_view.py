@@ -1,0 +1,117 @@
+"""Turning RDF into rows a page can show: labels in the reader's language, links on this server.
+
+Used by resource pages and the catalog page. Terms of other vocabularies get their display
+labels from ``resources/labels/display-labels.ttl``; everything else falls back to a CURIE.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from ..describe import compact_iri, label
+from .site import current_site
+
+#: Properties shown first, in this order; the rest follow alphabetically by their label.
+LEADING = [
+    "https://schema.org/name",
+    "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "https://schema.org/alternateName",
+    "https://schema.org/description",
+    "http://purl.org/dc/terms/description",
+    "https://schema.org/startDate",
+    "https://schema.org/endDate",
+]
+
+
+@cache
+def display_labels() -> Graph:
+    """sv/en labels for the terms of other vocabularies (not part of the published graph)."""
+    path = resources.files("digigov_lod") / "resources" / "labels" / "display-labels.ttl"
+    graph = Graph()
+    if path.is_file():
+        graph.parse(data=path.read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
+def term_label(node: URIRef | BNode | Literal, lang: str, graph: Graph | None = None) -> str | None:
+    """The label of ``node`` from ``graph``, the data, or the display labels, in that order."""
+    for source in (graph, current_site().graph, display_labels()):
+        found = label(source, node, lang) if source is not None else None
+        if found:
+            return found
+    return None
+
+
+def node_view(node: Any, lang: str, graph: Graph | None = None) -> dict[str, Any]:
+    """What a template needs to show one term: text, and for IRIs a link on this server."""
+    if isinstance(node, Literal):
+        return {"kind": "literal", "text": str(node), "lang": node.language, "datatype": node.datatype}
+    if isinstance(node, BNode):
+        return {"kind": "bnode", "text": "(unnamed node)"}
+    site = current_site()
+    return {
+        "kind": "iri",
+        "href": site.local_url(str(node)),
+        "text": term_label(node, lang, graph) or compact_iri(site.graph, str(node)),
+        "iri": str(node),
+    }
+
+
+def _in_other_language(graph: Graph, subject: Any, prop: Any, value: Any, lang: str) -> bool:
+    """True for a literal in the other language when the reader's language is also there."""
+    if not (isinstance(value, Literal) and value.language and value.language != lang):
+        return False
+    return any(isinstance(o, Literal) and o.language == lang for o in graph.objects(subject, prop))
+
+
+def property_rows(graph: Graph, subject: Any, lang: str, skip_types: bool = True) -> list[dict[str, Any]]:
+    """One row per (property, value) of ``subject``, leading properties first, in the reader's language."""
+    rows = []
+    for prop, value in graph.predicate_objects(subject):
+        if (skip_types and prop == RDF.type) or _in_other_language(graph, subject, prop, value, lang):
+            continue
+        rows.append({"property": node_view(prop, lang, graph), "value": node_view(value, lang, graph)})
+
+    def order(row: dict[str, Any]) -> tuple:
+        iri = row["property"].get("iri", "")
+        lead = LEADING.index(iri) if iri in LEADING else len(LEADING)
+        return (lead, row["property"]["text"].lower(), row["value"]["text"])
+
+    return sorted(rows, key=order)
+
+
+def types_of(graph: Graph, subject: Any, lang: str) -> list[dict[str, Any]]:
+    return [node_view(t, lang, graph) for t in sorted(graph.objects(subject, RDF.type))]
+
+
+def sections(graph: Graph, classes: list[URIRef], lang: str) -> list[dict[str, Any]]:
+    """A section per subject of the given classes (in that order of classes), for document pages."""
+    found = []
+    for cls in classes:
+        for subject in sorted(graph.subjects(RDF.type, cls), key=str):
+            found.append(
+                {
+                    "iri": str(subject),
+                    "title": term_label(subject, lang, graph) or compact_iri(graph, str(subject)),
+                    "types": types_of(graph, subject, lang),
+                    "rows": property_rows(graph, subject, lang),
+                }
+            )
+    return found
+
+
+def comment(graph: Graph, subject: Any, lang: str) -> str | None:
+    """rdfs:comment in the reader's language (vocabulary terms explain themselves with it)."""
+    fallback = None
+    for value in graph.objects(subject, RDFS.comment):
+        if isinstance(value, Literal) and value.language == lang:
+            return str(value)
+        fallback = fallback or str(value)
+    return fallback
