@@ -27,7 +27,16 @@ class DatasetGraphs:
 
 
 class QueryService:
-    def __init__(self, pool: WorkerPool, graphs: DatasetGraphs, timeout: float, max_rows: int, cache_size: int):
+    def __init__(
+        self,
+        pool: WorkerPool,
+        graphs: DatasetGraphs,
+        timeout: float,
+        max_rows: int,
+        cache_size: int,
+        prefixes: tuple[tuple[str, str], ...] = (),
+    ):
+        self.prefixes = prefixes
         self.pool = pool
         self.graphs = graphs
         self.timeout = timeout
@@ -55,7 +64,7 @@ class QueryService:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        job = QueryJob(query, plan.form, format_key, self.max_rows, default_graphs, named_graphs)
+        job = QueryJob(query, plan.form, format_key, self.max_rows, default_graphs, named_graphs, self.prefixes)
         answer = self.pool.run(job, self.timeout)
         self.cache.put(key, answer)
         return answer

@@ -32,6 +32,7 @@ class QueryJob:
     max_rows: int
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    prefixes: tuple[tuple[str, str], ...] = ()  # used where the RDF format has prefixes (Turtle)
 
 
 @dataclass(frozen=True)
@@ -108,5 +109,6 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     rdf_format = ox.RdfFormat.from_media_type(fmt.media_type) if fmt else None
     if rdf_format is None:
         raise QueryError(f"no RDF serialiser for {job.format_key}")
-    body = ox.serialize(triples, format=rdf_format) or b""
+    prefixes = dict(job.prefixes) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    body = ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
     return QueryAnswer(body, len(triples), truncated)

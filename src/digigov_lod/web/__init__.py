@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlencode
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from ..config import Settings, from_environment
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     app.after_request(add_cors)
     app.jinja_env.globals["t"] = lambda sv, en: sv if reader_language() == "sv" else en
     app.jinja_env.globals["release_version"] = release.version
+    app.jinja_env.globals["url_with"] = url_with
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
@@ -48,6 +50,18 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
 
     app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def url_with(**changes: str | None) -> str:
+    """This page's URL with some query parameters changed (None removes one): keeps the query
+    of a results page when the reader switches language or format."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return request.path + ("?" + urlencode(args, doseq=True) if args else "")
 
 
 def create_app_from_environment() -> Flask:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from rdflib import Graph
+
+from ..namespaces import bind_prefixes
 from ..release import DUMP_STEM, Release
 from ..sparql.service import DatasetGraphs, QueryService
 from ..sparql.workers import WorkerPool
@@ -63,6 +66,11 @@ def query_service(site: Site) -> QueryService:
                     settings.query_timeout_s,
                     settings.max_result_rows,
                     settings.query_cache_entries,
+                    tuple(
+                        (p, str(ns))
+                        for p, ns in bind_prefixes(Graph(bind_namespaces="none"), site.base).namespaces()
+                        if p
+                    ),
                 )
                 site.services["sparql"] = service
     return service  # type: ignore[return-value]

@@ -87,6 +87,14 @@ def property_rows(graph: Graph, subject: Any, lang: str, skip_types: bool = True
     return sorted(rows, key=order)
 
 
+def result_cell(term: dict[str, str], lang: str) -> dict[str, Any]:
+    """A SPARQL JSON term as a table cell: IRIs by label (or CURIE) with a link, literals as text."""
+    if term["type"] == "uri":
+        view = node_view(URIRef(term["value"]), lang)
+        return {**view, "text": view["text"]}
+    return {"kind": term["type"], "text": term["value"], "lang": term.get("xml:lang")}
+
+
 def types_of(graph: Graph, subject: Any, lang: str) -> list[dict[str, Any]]:
     return [node_view(t, lang, graph) for t in sorted(graph.objects(subject, RDF.type))]
 

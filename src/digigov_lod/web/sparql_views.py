@@ -18,6 +18,7 @@ from ..stores.oxigraph import QueryError
 from .engine import graph_sizes, query_service
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose, explicit
+from .rdf_view import result_cell
 from .responses import error, representation
 from .site import current_site
 
@@ -78,7 +79,9 @@ def _negotiate(form: str, params: dict[str, list[str]]) -> Format:
     return explicit(_format_parameter(params), offered) or choose(request.headers.get("Accept"), offered)
 
 
-def run_query(query: str, params: dict[str, list[str]], title: str | None = None) -> Response:
+def run_query(
+    query: str, params: dict[str, list[str]], title: str | None = None, description: str | None = None
+) -> Response:
     """Check, run and render one query in the negotiated format."""
     site = current_site()
     if len(query.encode("utf-8")) > site.settings.max_query_bytes:
@@ -108,7 +111,8 @@ def run_query(query: str, params: dict[str, list[str]], title: str | None = None
             query=query,
             form=plan.form,
             title=title,
-            result=json.loads(answer.body) if engine_format is SPARQL_JSON else None,
+            description=description,
+            result=_result_table(json.loads(answer.body), reader_language()) if engine_format is SPARQL_JSON else None,
             rdf=answer.body.decode("utf-8") if engine_format is not SPARQL_JSON else None,
             truncated=answer.truncated,
             rows=answer.rows,
@@ -124,6 +128,15 @@ def run_query(query: str, params: dict[str, list[str]], title: str | None = None
     if answer.truncated:
         response.headers["X-Result-Truncated"] = f"true; limit={site.settings.max_result_rows}"
     return response
+
+
+def _result_table(result: dict, lang: str) -> dict:
+    """SPARQL JSON results with each term turned into a labelled, linked table cell."""
+    if "boolean" in result:
+        return {"boolean": result["boolean"]}
+    variables = result["head"]["vars"]
+    rows = [[result_cell(b[v], lang) if v in b else None for v in variables] for b in result["results"]["bindings"]]
+    return {"vars": variables, "rows": rows}
 
 
 def _service_description_response() -> Response:
@@ -203,4 +216,5 @@ def example(query_id: str) -> Response:
     if found is None:
         return error(404, f"There is no example query called {query_id!r}; see /sparql/examples.")
     params = {key: request.args.getlist(key) for key in request.args}
-    return run_query(found.text, params, title=found.title_in(reader_language()))
+    lang = reader_language()
+    return run_query(found.text, params, title=found.title_in(lang), description=found.description_in(lang))
