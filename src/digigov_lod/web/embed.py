@@ -16,6 +16,7 @@ from flask import Blueprint, Response, request
 from ..formats import JSONLD
 from ..iris import thing_iri
 from ..jsonld import NoSuchResource, Options, json_text, script_element, snippet
+from .i18n import reader_language
 from .responses import error, representation
 from .site import current_site
 
@@ -43,7 +44,7 @@ def cached_snippet(iri: str, opts: Options) -> dict[str, Any]:
 
 def _options() -> Options | Response:
     try:
-        return Options(variant=request.args.get("variant", "embed"), lang=request.args.get("lang", "sv"))
+        return Options(variant=request.args.get("variant", "embed"), lang=request.args.get("lang") or reader_language())
     except ValueError as exc:
         return error(400, str(exc))
 
@@ -65,8 +66,9 @@ def embed(kind: str, slug: str) -> Response:
     except NoSuchResource:
         return error(404, f"{iri} is not described in this dataset")
     variant = f"embed-{opts.variant}-{opts.lang}-"
+    vary = None if "lang" in request.args else "Accept-Language"  # the reader's language picks the labels
     if as_html:
-        return representation(script_element(document), "text/html; charset=utf-8", variant=variant, vary=None)
-    response = representation(json_text(document), JSONLD, variant=variant, vary=None)
+        return representation(script_element(document), "text/html; charset=utf-8", variant=variant, vary=vary)
+    response = representation(json_text(document), JSONLD, variant=variant, vary=vary)
     response.headers["Link"] = f'<{site.local_url(iri)}>; rel="describes"'
     return response
