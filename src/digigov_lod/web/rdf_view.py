@@ -72,17 +72,20 @@ def _in_other_language(graph: Graph, subject: Any, prop: Any, value: Any, lang: 
 
 
 def property_rows(graph: Graph, subject: Any, lang: str, skip_types: bool = True) -> list[dict[str, Any]]:
-    """One row per (property, value) of ``subject``, leading properties first, in the reader's language."""
-    rows = []
+    """One row per property of ``subject`` with its values, leading properties first, in the reader's language."""
+    values: dict[Any, list[dict[str, Any]]] = {}
     for prop, value in graph.predicate_objects(subject):
         if (skip_types and prop == RDF.type) or _in_other_language(graph, subject, prop, value, lang):
             continue
-        rows.append({"property": node_view(prop, lang, graph), "value": node_view(value, lang, graph)})
+        values.setdefault(prop, []).append(node_view(value, lang, graph))
+    rows = [
+        {"property": node_view(prop, lang, graph), "values": sorted(found, key=lambda v: v["text"].lower())}
+        for prop, found in values.items()
+    ]
 
     def order(row: dict[str, Any]) -> tuple:
         iri = row["property"].get("iri", "")
-        lead = LEADING.index(iri) if iri in LEADING else len(LEADING)
-        return (lead, row["property"]["text"].lower(), row["value"]["text"])
+        return (LEADING.index(iri) if iri in LEADING else len(LEADING), row["property"]["text"].lower())
 
     return sorted(rows, key=order)
 
