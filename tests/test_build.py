@@ -162,3 +162,22 @@ def test_rebased_build_moves_every_iri(tmp_path: Path, project_settings: Setting
 
 def _env(settings: Settings) -> dict[str, str]:
     return {"DIGIGOV_PROJECT_ROOT": str(settings.project_root)}
+
+
+def test_misspelt_terms_are_named_with_file_and_line(project_copy: Settings) -> None:
+    people = project_copy.data_dir / "people.ttl"
+    text = people.read_text(encoding="utf-8")
+    assert "a schema:Person" in text
+    line = text[: text.index("a schema:Person")].count("\n") + 1
+    people.write_text(text.replace("a schema:Person", "a schema:Persn", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate"], env=_env(project_copy))
+    assert result.exit_code == 1
+    assert f"Violation: data/people.ttl:{line}" in result.output
+    assert "<https://schema.org/Persn> is not defined in schema.org" in result.output
+
+
+def test_findings_point_at_the_line_of_the_subject(project_copy: Settings) -> None:
+    _break(project_copy, "people.ttl", "\nperson:nameless a schema:Person .\n")
+    line = _lines(project_copy, "people.ttl")
+    result = CliRunner().invoke(main, ["validate"], env=_env(project_copy))
+    assert f"data/people.ttl:{line}" in result.output

@@ -17,6 +17,8 @@ from . import __version__
 from .config import Settings
 from .formats import TURTLE
 from .graph import SourceError, load_files, load_sources, source_files
+from .iris import unrebase
+from .locations import subject_lines
 from .metadata import MetadataInvalid, ReleaseContext, derive
 from .release import (
     Release,
@@ -28,6 +30,7 @@ from .release import (
     with_stable_blank_nodes,
 )
 from .validation import ValidationOutcome, validate
+from .vocabulary_check import vocabulary_findings
 
 Progress = Callable[[str], None]
 
@@ -54,6 +57,19 @@ def load_shapes(settings: Settings) -> Graph:
     return load_files(files, settings.base_iri)
 
 
+def _subject_locations(origins: dict[str, list[Path]], settings: Settings) -> dict[str, list[str]]:
+    """subject IRI → ``file:line`` of its description in each file (file only where no line is found)."""
+    root = settings.project_root
+    lines = {path: subject_lines(path) for paths in origins.values() for path in paths}
+    located: dict[str, list[str]] = {}
+    for subject, paths in origins.items():
+        for path in paths:
+            shown = path.relative_to(root) if path.is_relative_to(root) else path
+            line = lines[path].get(unrebase(subject, settings.base_iri))
+            located.setdefault(subject, []).append(f"{shown}:{line}" if line else str(shown))
+    return located
+
+
 def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSources:
     """Load and validate the sources; raise :class:`BuildFailed` if they cannot be published."""
     origins: dict[str, list[Path]] = {}
@@ -68,14 +84,16 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
     except SourceError as exc:
         raise BuildFailed(str(exc)) from exc
     progress(f"  {len(graph)} triples in all; {len(shapes)} shape triples")
-    root = settings.project_root
-    for subject, paths in origins.items():
-        origins[subject] = [p.relative_to(root) if p.is_relative_to(root) else p for p in paths]
+    locations = _subject_locations(origins, settings)
 
     progress("Validating against shapes/ …")
     started = time.perf_counter()
     ontology = load_files(source_files(settings.ontology_dir), settings.base_iri)
-    outcome = validate(graph, shapes, ontology, origins)
+    outcome = validate(graph, shapes, ontology, locations)
+    files = source_files(settings.data_dir) + source_files(settings.ontology_dir)
+    unknown = vocabulary_findings(graph, ontology, settings.base_iri, files, settings.project_root)
+    if unknown:
+        outcome = ValidationOutcome(False, unknown + outcome.findings, outcome.report_graph, outcome.report_text)
     progress(
         f"  {len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s) "
         f"in {time.perf_counter() - started:.1f} s"

@@ -41,6 +41,13 @@ def rebase(iri: str, base: str) -> str:
     return iri
 
 
+def unrebase(iri: str, base: str) -> str:
+    """Inverse of :func:`rebase`: the IRI as the source files write it."""
+    if base != CANONICAL_BASE and iri.startswith(base):
+        return CANONICAL_BASE + iri[len(base) :]
+    return iri
+
+
 def local_path(iri: str, base: str) -> str | None:
     """The path of ``iri`` below ``base`` (``id/person/x``), or None for a foreign IRI."""
     return iri[len(base) :] if iri.startswith(base) else None

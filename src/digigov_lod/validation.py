@@ -7,10 +7,10 @@ message about what to fix.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, Namespace
+from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -25,7 +25,7 @@ class Finding:
     message: str
     source_shape: str
     constraint: str
-    files: tuple[Path, ...] = ()
+    files: tuple[str, ...] = ()  # "data/people.ttl:64" where known, else the file
 
     def describe(self, graph: Graph | None = None) -> str:
         """One readable paragraph: where, what, which rule, what to fix."""
@@ -43,7 +43,7 @@ class Finding:
         where = ", ".join(str(f) for f in self.files) or "(generated or unknown file)"
         lines = [f"{self.severity}: {where}", f"  node:  {short(self.focus_node)}"]
         if self.path:
-            lines.append(f"  path:  {short(self.path)}")
+            lines.append("  path:  " + " | ".join(short(part) for part in self.path.split(" | ")))
         if self.value is not None:
             lines.append(f"  value: {self.value}")
         rule = " → ".join(short(part) for part in self.source_shape.split(" → "))
@@ -88,6 +88,19 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+def _path_text(path: object, report: Graph, shapes: Graph | None) -> str | None:
+    """A property path as text; an alternative path as ``a | b | c``."""
+    if not isinstance(path, BNode):
+        return _text(path)
+    for graph in (report, shapes):
+        if graph is None:
+            continue
+        alternatives = graph.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return " | ".join(str(item) for item in Collection(graph, alternatives))
+    return "(a path expression; see the rule)"
+
+
 def _shape_name(shape: object, shapes: Graph | None) -> str:
     """A readable name for a shape: a property shape without IRI is named after its node shape and path."""
     if not isinstance(shape, BNode):
@@ -101,7 +114,7 @@ def _shape_name(shape: object, shapes: Graph | None) -> str:
 
 
 def findings_from_report(
-    report: Graph, origins: dict[str, list[Path]] | None = None, shapes: Graph | None = None
+    report: Graph, origins: dict[str, list[str]] | None = None, shapes: Graph | None = None
 ) -> list[Finding]:
     """Turn a SHACL validation report graph into :class:`Finding` objects."""
     findings = []
@@ -119,7 +132,7 @@ def findings_from_report(
             Finding(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 focus_node=str(focus),
-                path=_text(report.value(result, SH.resultPath)),
+                path=_path_text(report.value(result, SH.resultPath), report, shapes),
                 value=_text(report.value(result, SH.value)),
                 message="; ".join(messages) or "(the shape gives no message)",
                 source_shape=_shape_name(report.value(result, SH.sourceShape), shapes),
@@ -135,7 +148,7 @@ def validate(
     data: Graph,
     shapes: Graph,
     ontology: Graph | None = None,
-    origins: dict[str, list[Path]] | None = None,
+    origins: dict[str, list[str]] | None = None,
 ) -> ValidationOutcome:
     """Validate ``data`` against ``shapes``; only violations make it non-conforming."""
     _, report, text = shacl_validate(
