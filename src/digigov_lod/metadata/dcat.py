@@ -181,10 +181,10 @@ def _catalog(g: Graph, src: CatalogSource) -> None:
     for t in sv_en("DigiGov 2017 – länkade öppna data", "DigiGov 2017 – linked open data"):
         g.add((c, DCTERMS.title, t))
     for d in sv_en(
-        "Katalog över de länkade öppna data som projektet digigov-lod publicerar om Sambruks rapport "
-        "från konferensen DigiGov 2017: kunskapsgrafen, dess nedladdningsbara filer och SPARQL-tjänsten.",
-        "Catalogue of the linked open data that the digigov-lod project publishes about Sambruk's report "
-        "on the DigiGov 2017 conference: the knowledge graph, its downloadable files and the SPARQL service.",
+        "Katalog över länkade öppna data om Sambruks rapport från konferensen DigiGov 2017: "
+        "kunskapsgrafen, dess nedladdningsbara filer och SPARQL-tjänsten.",
+        "Catalogue of linked open data about Sambruk's report on the DigiGov 2017 conference: "
+        "the knowledge graph, its downloadable files and the SPARQL service.",
     ):
         g.add((c, DCTERMS.description, d))
     g.add((c, DCTERMS.publisher, src.publisher))
@@ -265,11 +265,15 @@ def _dataset(g: Graph, src: CatalogSource) -> None:
     g.add((src.provenance, RDF.type, DCTERMS.ProvenanceStatement))
     for text in sv_en(
         "Handöverförd från Sambruks publicerade rapport (webbsida). Varje resurs anger med prov:wasDerivedFrom "
-        "vilket avsnitt av rapporten den bygger på; uppgifter som rapporten inte ger har inte lagts till. "
+        "vilket avsnitt av rapporten den bygger på. Ett fåtal uppgifter som rapporten inte ger (bekräftade "
+        "Wikidata-länkar, officiella titlar, arrangörer, konferensens webbplats) kommer från projektets "
+        "referensanteckningar och är märkta som sådana i grafen. "
         "Grafen valideras mot projektets SHACL-former vid varje bygge.",
         "Transcribed by hand from Sambruk's published report (a web page). Every resource names, with "
-        "prov:wasDerivedFrom, the section of the report it is based on; facts the report does not give were "
-        "not added. The graph is validated against the project's SHACL shapes at every build.",
+        "prov:wasDerivedFrom, the section of the report it is based on. The few facts the report does not "
+        "give (confirmed Wikidata links, official titles, the organisers, the conference web site) come from "
+        "the project's reference notes and are marked as such in the graph. "
+        "The graph is validated against the project's SHACL shapes at every build.",
     ):
         g.add((src.provenance, RDFS.label, text))
     for namespace in src.vocabularies():
