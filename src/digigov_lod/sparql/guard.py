@@ -14,14 +14,22 @@ from dataclasses import dataclass
 
 _LEXEMES = re.compile(
     r'''(?P<long>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\')'''
-    r"""|(?P<short>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
-    r"|(?P<iri><[^<>\"{}|^`\\\s]*>)"
-    r"|(?P<comment>#[^\n]*)",
+    r"""|(?P<short>"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')"""
+    # IRIREF exactly as the grammar (and the engine) reads it: any character but <>"{}|^`\ and
+    # U+0000-U+0020, plus \u and \U escapes. Anything looser or stricter would let the two disagree
+    # about where an IRI ends, and a '#' inside an IRI would then hide the rest of the line.
+    r"|(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)"
+    # A backslash outside strings and IRIs escapes one character of a prefixed name (ex:a\#b).
+    r"|(?P<escape>\\.)"
+    r"|(?P<comment>#[^\n\r]*)",
+    re.DOTALL,
 )
 _WORD = r"(?<![\w:?$\-.])({})(?![\w:\-])"
 _FORM = re.compile(_WORD.format("SELECT|ASK|CONSTRUCT|DESCRIBE"), re.IGNORECASE)
 _UPDATE = re.compile(_WORD.format("INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH"), re.IGNORECASE)
-_SERVICE = re.compile(_WORD.format("SERVICE"), re.IGNORECASE)
+# Stricter than _WORD on purpose: "?o .SERVICE <…>" is a keyword after a dot, so only variables
+# (?service) and names (ex:service, a_service) are let through; "ex:a.service" is refused too.
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:\-])", re.IGNORECASE)
 _FROM = re.compile(r"(?<![\w:?$\-.])FROM\s+(?:NAMED\s+)?(\S+)", re.IGNORECASE)
 
 
@@ -42,6 +50,8 @@ def _blank(text: str, iris: list[str]) -> str:
         if match.lastgroup == "iri":
             iris.append(match.group()[1:-1])
             return f"<{len(iris) - 1}>"
+        if match.lastgroup == "escape":
+            return "_" * len(match.group())  # still part of a name, never a comment
         return " " * len(match.group())
 
     return _LEXEMES.sub(replace, text)
