@@ -28,7 +28,7 @@ def test_an_isolated_process_cannot_reach_the_loopback() -> None:
     listener.listen(1)
     port = listener.getsockname()[1]
     try:
-        connect = "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=2); print('connected')"
+        connect = "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 2); print('connected')"
         control = subprocess.run([sys.executable, "-c", connect, str(port)], capture_output=True, text=True, timeout=30)
         assert control.stdout.strip() == "connected", "without isolation the listener is reachable"
         probe = subprocess.run([sys.executable, "-c", PROBE, str(port)], capture_output=True, text=True, timeout=30)
