@@ -78,3 +78,14 @@ def test_a_real_browser_runs_no_injected_script(evil_server: LiveServer, tmp_pat
     document = json.loads(scripts[0][1])
     assert document["@id"] == EVIL_IRI and document["name"] == EVIL
     assert "<h1>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</h1>" in dom
+
+
+def test_non_http_iris_are_never_links(live_server: LiveServer) -> None:
+    query = 'SELECT ?x WHERE { BIND(IRI("javascript:alert(document.domain)") AS ?x) }'
+    page = requests.get(live_server.url + "sparql", params={"query": query, "format": "html"})
+    assert page.status_code == 200
+    assert "javascript:alert(document.domain)" in page.text
+    assert 'href="javascript:' not in page.text
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy
+    assert page.headers["X-Content-Type-Options"] == "nosniff"

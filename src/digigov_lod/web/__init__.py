@@ -17,7 +17,7 @@ from ..config import Settings, from_environment
 from ..release import Release
 from .i18n import reader_language
 from .response_cache import ResponseCache
-from .responses import add_cors, error
+from .responses import add_common_headers, error
 from .site import Site
 
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     for blueprint in blueprints.ALL:
         app.register_blueprint(blueprint)
 
-    app.after_request(add_cors)
+    app.after_request(add_common_headers)
     app.jinja_env.globals["t"] = lambda sv, en: sv if reader_language() == "sv" else en
     app.jinja_env.globals["release_version"] = release.version
     app.jinja_env.globals["url_with"] = url_with

@@ -55,6 +55,8 @@ def node_view(node: Any, lang: str, graph: Graph | None = None) -> dict[str, Any
         return {"kind": "literal", "text": str(node), "lang": node.language, "datatype": node.datatype}
     if isinstance(node, BNode):
         return {"kind": "bnode", "text": "(unnamed node)"}
+    if not str(node).startswith(("http://", "https://")):  # javascript:, data: … are shown, never linked
+        return {"kind": "literal", "text": str(node), "lang": None}
     site = current_site()
     return {
         "kind": "iri",
