@@ -350,3 +350,21 @@ def test_literal_values_survive_http(live_server: LiveServer) -> None:
     response = requests.get(live_server.url + "sparql", params={"query": query, "format": "xml"})
     parsed = Result.parse(io.BytesIO(response.content), format="xml")
     assert next(iter(parsed))[0] == Literal('Öppna råd "citat"', lang="sv")
+
+
+def test_html_results_differ_by_language_and_say_so(live_server: LiveServer) -> None:
+    params = {"query": PEOPLE, "format": "html"}
+    sv = requests.get(live_server.url + "sparql", params=params, headers={"Accept-Language": "sv"})
+    en = requests.get(live_server.url + "sparql", params=params, headers={"Accept-Language": "en"})
+    assert sv.headers["ETag"] != en.headers["ETag"]
+    assert "Accept-Language" in sv.headers["Vary"]
+    weak = requests.get(
+        live_server.url + "sparql",
+        params=params,
+        headers={"Accept-Language": "sv", "If-None-Match": "W/" + sv.headers["ETag"]},
+    )
+    assert weak.status_code == 304
+    star = requests.get(
+        live_server.url + "sparql", params=params, headers={"Accept-Language": "sv", "If-None-Match": "*"}
+    )
+    assert star.status_code == 304

@@ -6,6 +6,7 @@ blueprint per area of the site.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from .. import __version__
 from ..config import Settings, from_environment
 from ..release import Release
 from .i18n import reader_language
@@ -28,7 +30,7 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes * 4
-    site = Site(settings=settings, release=release, graph=release.load_graph())
+    site = Site(settings=settings, release=release, graph=release.load_graph(), code_version=code_fingerprint())
     app.extensions["digigov"] = site
 
     from . import blueprints
@@ -50,6 +52,17 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
 
     app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def code_fingerprint() -> str:
+    """A short hash of the package's code, templates and shipped files."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".ttl", ".json", ".jsonld", ".rq"):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def url_with(**changes: str | None) -> str:

@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from werkzeug.http import parse_etags, unquote_etag
+
 from ..sparql.cache import LruCache
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
-KEY_HEADERS = ("HTTP_HOST", "PATH_INFO", "QUERY_STRING", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ORIGIN")
+KEY_HEADERS = ("wsgi.url_scheme", "HTTP_HOST", "PATH_INFO", "QUERY_STRING", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
 BYPASS_HEADERS = ("HTTP_RANGE", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_AUTHORIZATION", "HTTP_COOKIE")
 MAX_BODY_BYTES = 512 * 1024
 NOT_MODIFIED_HEADERS = {"etag", "last-modified", "vary", "cache-control", "content-location", "link"}
@@ -48,7 +50,7 @@ class ResponseCache:
     @staticmethod
     def _replay(stored: _Stored, environ: dict, start_response: Callable, head: bool) -> Iterable[bytes]:
         asked = environ.get("HTTP_IF_NONE_MATCH")
-        if asked and stored.etag and stored.etag in [tag.strip() for tag in asked.split(",")]:
+        if asked and stored.etag and parse_etags(asked).contains_weak(unquote_etag(stored.etag)[0]):
             headers = [
                 (k, v) for k, v in stored.headers if k.lower() in NOT_MODIFIED_HEADERS or k.startswith("Access-")
             ]
@@ -65,8 +67,9 @@ class ResponseCache:
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         result = self.app(environ, capture)
-        if head or "HTTP_IF_NONE_MATCH" in environ:
-            return result
+        length = next((v for k, v in captured.get("headers", []) if k.lower() == "content-length"), None)  # type: ignore[attr-defined]
+        if head or "HTTP_IF_NONE_MATCH" in environ or (length and int(length) > MAX_BODY_BYTES):
+            return result  # streamed as the app made it (downloads keep their file wrapper)
         chunks = []
         try:
             for chunk in result:

@@ -51,6 +51,9 @@ def representation(
 ) -> Response:
     """A response derived from the release: ETag, Last-Modified, Vary, and 304/206 when asked."""
     media = fmt.content_type if isinstance(fmt, Format) else fmt
+    if media.startswith("text/html"):  # pages speak the reader's language
+        variant = f"{reader_language()}-{variant}"
+        vary = ", ".join(filter(None, [vary, "Accept-Language"]))
     response = Response(body, status=status, content_type=media)
     site = current_site()
     key = fmt.key if isinstance(fmt, Format) else media.split(";")[0].replace("/", "-")
@@ -89,6 +92,7 @@ def error(status: int, message: str, title: str | None = None) -> Response:
     if _wants_html() and "t" in current_app.jinja_env.globals:  # the full site (not a bare test app)
         body = render_template("error.html", status=status, title=title, message=message, lang=reader_language())
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
+        response.vary.add("Accept-Language")
     elif _wants_html():
         body = (
             f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(title)}</title>"

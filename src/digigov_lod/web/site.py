@@ -21,6 +21,7 @@ class Site:
     release: Release
     graph: Graph  # the released graph, for page rendering and metadata
     services: dict[str, object] = field(default_factory=dict)  # engines keyed by name
+    code_version: str = ""  # fingerprint of the software, so that new code never answers 304 to old pages
 
     @property
     def base(self) -> str:
@@ -29,8 +30,8 @@ class Site:
 
     @property
     def etag(self) -> str:
-        """Strong validator shared by every response derived from this release."""
-        return self.release.version
+        """Strong validator shared by every response derived from this release and this code."""
+        return f"{self.release.version}-{self.code_version}" if self.code_version else self.release.version
 
     @property
     def last_modified(self) -> str:
