@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from xml.etree import ElementTree
 
 import pytest
 from rdflib import Literal, URIRef
@@ -39,7 +40,16 @@ def test_csv_has_plain_values_and_empty_unbound() -> None:
     lines = text.split("\r\n")
     assert lines[0] == "who,name,age"
     assert lines[1].startswith("https://w3id.org/digigov-lod/id/person/lena-micko,")
-    assert lines[-2] == "b0,,"
+    assert lines[-2] == "_:b0,,"  # SPARQL 1.1 CSV/TSV §2.1: blank nodes as _:label
+
+
+def test_xml_results_hold_only_xml_characters() -> None:
+    """XML 1.0 forbids control characters other than tab, newline and carriage return, even as &#1;."""
+    rows = [{"who": {"type": "literal", "value": "bell\x07 nul\x00 tab\t ok", "xml:lang": "sv"}}]
+    body = SERIALIZERS["xml"](["who"], rows, None, False)
+    ElementTree.fromstring(body)  # well-formed
+    value = next(iter(Result.parse(io.BytesIO(body), format="xml")))[0]
+    assert value == Literal("bell\ufffd nul\ufffd tab\t ok", lang="sv")
 
 
 @pytest.mark.parametrize("key", ["json", "xml"])

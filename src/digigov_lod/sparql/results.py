@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
@@ -35,17 +36,32 @@ def to_json(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool 
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+# XML 1.0 (§2.2 Char) allows no control characters but tab, newline and carriage return, nor
+# U+FFFE/U+FFFF, not even as character references (&#1; is not well-formed). RDF literals may hold
+# them, so in SPARQL XML each is replaced by U+FFFD (the replacement character): the document
+# stays well-formed and the reader can still see that a character was there.
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(text: str) -> str:
+    return escape(_NOT_XML_CHAR.sub("\ufffd", text))
+
+
+def _xml_attribute(text: str) -> str:
+    return quoteattr(_NOT_XML_CHAR.sub("\ufffd", text))
+
+
 def _xml_term(term: Term) -> str:
-    value = escape(term["value"])
+    value = _xml_text(term["value"])
     if term["type"] == "uri":
         return f"<uri>{value}</uri>"
     if term["type"] == "bnode":
         return f"<bnode>{value}</bnode>"
     attributes = ""
     if "xml:lang" in term:
-        attributes = f" xml:lang={quoteattr(term['xml:lang'])}"
+        attributes = f" xml:lang={_xml_attribute(term['xml:lang'])}"
     elif "datatype" in term:
-        attributes = f" datatype={quoteattr(term['datatype'])}"
+        attributes = f" datatype={_xml_attribute(term['datatype'])}"
     return f"<literal{attributes}>{value}</literal>"
 
 
@@ -56,7 +72,7 @@ def to_xml(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool |
     ]
     out.append("<head>")
     if boolean is None:
-        out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)
+        out.extend(f"<variable name={_xml_attribute(v)}/>" for v in variables)
     if truncated:
         out.append(f"<link href={quoteattr(TRUNCATION_LINK)}/>")
     out.append("</head>")
@@ -65,11 +81,16 @@ def to_xml(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool |
     else:
         out.append("<results>")
         for row in rows or []:
-            cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in row.items())
+            cells = "".join(f"<binding name={_xml_attribute(v)}>{_xml_term(t)}</binding>" for v, t in row.items())
             out.append(f"<result>{cells}</result>")
         out.append("</results>")
     out.append("</sparql>")
     return "\n".join(out).encode("utf-8")
+
+
+def _csv_term(term: Term) -> str:
+    """SPARQL 1.1 CSV (§2.1): IRIs and literals as their plain text, blank nodes as ``_:label``."""
+    return f"_:{term['value']}" if term["type"] == "bnode" else term["value"]
 
 
 def to_csv(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool | None, truncated: bool) -> bytes:
@@ -81,7 +102,7 @@ def to_csv(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool |
     else:
         writer.writerow(variables)
         for row in rows or []:
-            writer.writerow([row[v]["value"] if v in row else "" for v in variables])
+            writer.writerow([_csv_term(row[v]) if v in row else "" for v in variables])
     return buffer.getvalue().encode("utf-8")
 
 
