@@ -101,3 +101,10 @@ def test_relative_release_folder_as_make_run_uses_it(release) -> None:  # type: 
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
+
+
+def test_format_parameter_wins_over_accept(live_server: LiveServer) -> None:
+    listing = requests.get(live_server.url + "download/", params={"format": "json"}, headers={"Accept": "text/csv"})
+    assert listing.status_code == 200 and listing.headers["Content-Type"].startswith("application/json")
+    error = requests.get(live_server.url + "download/nothing", headers={"Accept": "application/sparql-results+json"})
+    assert error.status_code == 404 and error.json()["status"] == 404

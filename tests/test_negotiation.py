@@ -62,3 +62,8 @@ def test_explicit_format_by_key_or_media_type() -> None:
     assert explicit("xml", RDF_FORMATS) is RDFXML and explicit("xml", RESULT_FORMATS) is SPARQL_XML
     with pytest.raises(NotAcceptable):
         explicit("csv", DOC)
+
+
+def test_sparql_xml_answers_clients_that_ask_for_application_xml() -> None:
+    assert choose("application/xml", RESULT_FORMATS) is SPARQL_XML
+    assert choose("application/xml", RDF_FORMATS) is RDFXML

@@ -52,9 +52,15 @@ RDF_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 SPARQL_JSON = Format(
     "json", "application/sparql-results+json", "srj", "json", "SPARQL JSON", ("application/json",), None, ("srj",)
 )
-SPARQL_XML = Format("xml", "application/sparql-results+xml", "srx", "xml", "SPARQL XML", (), None, ("srx",))
+SPARQL_XML = Format(
+    "xml", "application/sparql-results+xml", "srx", "xml", "SPARQL XML", ("application/xml",), None, ("srx",)
+)
 SPARQL_CSV = Format("csv", "text/csv", "csv", "csv", "CSV", ())
 SPARQL_TSV = Format("tsv", "text/tab-separated-values", "tsv", "tsv", "TSV", ())
+
+#: Plain JSON and text, for listings and error messages.
+JSON = Format("json", "application/json", "json", None, "JSON")
+TEXT = Format("txt", "text/plain", "txt", None, "text")
 
 #: Result formats for SELECT and ASK, preferred first.
 RESULT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)

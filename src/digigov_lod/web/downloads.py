@@ -7,10 +7,10 @@ import json
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file
 
-from ..formats import HTML, SPARQL_JSON
+from ..formats import HTML, JSON
 from .engine import NAMED_GRAPHS
 from .i18n import reader_language
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit
 from .responses import error, representation
 from .site import current_site
 
@@ -27,10 +27,10 @@ def index() -> Response:
     site = current_site()
     files = _dumps()
     try:
-        fmt = choose(request.headers.get("Accept"), (HTML, SPARQL_JSON))
+        fmt = explicit(request.args.get("format"), (HTML, JSON)) or choose(request.headers.get("Accept"), (HTML, JSON))
     except NotAcceptable as exc:
         return error(406, str(exc))
-    if fmt is SPARQL_JSON or request.args.get("format") == "json":
+    if fmt is JSON:
         listing = [{**f.__dict__, "url": request.host_url + "download/" + f.name} for f in files]
         return representation(json.dumps(listing, indent=2), "application/json; charset=utf-8")
     lang = reader_language()

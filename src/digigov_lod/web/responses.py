@@ -7,9 +7,9 @@ from html import escape
 
 from flask import Response, current_app, render_template, request
 
-from ..formats import Format
+from ..formats import HTML, JSON, JSONLD, SPARQL_JSON, TEXT, Format
 from .i18n import reader_language
-from .negotiation import parse_accept
+from .negotiation import NotAcceptable, choose
 from .site import current_site
 
 CORS_HEADERS = {
@@ -67,18 +67,6 @@ def representation(
     return response
 
 
-def _wants_html() -> bool:
-    ranges = parse_accept(request.headers.get("Accept"))
-    html = max((r.q for r in ranges if r.matches("text/html")), default=0.0)
-    json_q = max((r.q for r in ranges if r.matches("application/json")), default=0.0)
-    return html > 0 and html >= json_q and any(r.type == "text" and r.subtype == "html" for r in ranges)
-
-
-def _wants_json() -> bool:
-    ranges = parse_accept(request.headers.get("Accept"))
-    return any(r.subtype in ("json", "sparql-results+json", "ld+json") and r.q > 0 for r in ranges)
-
-
 def error(status: int, message: str, title: str | None = None) -> Response:
     """A short readable error in the format the client can read (HTML, JSON or plain text)."""
     title = title or {
@@ -89,17 +77,21 @@ def error(status: int, message: str, title: str | None = None) -> Response:
         415: "Unsupported media type",
         503: "Query stopped",
     }.get(status, "Error")
-    if _wants_html() and "t" in current_app.jinja_env.globals:  # the full site (not a bare test app)
+    try:
+        fmt = choose(request.headers.get("Accept"), (TEXT, HTML, JSON, SPARQL_JSON, JSONLD))
+    except NotAcceptable:
+        fmt = TEXT  # an error is always worth saying, even in a format the client did not ask for
+    if fmt is HTML and "t" in current_app.jinja_env.globals:  # the full site (not a bare test app)
         body = render_template("error.html", status=status, title=title, message=message, lang=reader_language())
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
         response.vary.add("Accept-Language")
-    elif _wants_html():
+    elif fmt is HTML:
         body = (
             f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(title)}</title>"
             f"<h1>{status} {escape(title)}</h1><p>{escape(message)}</p><p><a href=/>DigiGov 2017 data</a></p></html>"
         )
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
-    elif _wants_json():
+    elif fmt in (JSON, SPARQL_JSON, JSONLD):
         body = json.dumps({"status": status, "error": title, "message": message}, ensure_ascii=False)
         response = Response(body, status=status, content_type="application/json; charset=utf-8")
     else:
