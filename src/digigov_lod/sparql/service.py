@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from ..stores.oxigraph import QueryAnswer, QueryJob
 from .cache import LruCache
 from .guard import QueryPlan, QueryRefused, inspect
-from .workers import WorkerPool
+from .workers import QueryTimeout, WorkerPool
+
+#: Most memory the answer cache may hold (the sum of the answers' bodies).
+ANSWER_CACHE_BYTES = 64 * 1024 * 1024
+#: Larger answers are not cached: they would push out many small ones, and are rarely repeated.
+MAX_CACHED_ANSWER_BYTES = 1024 * 1024
+#: How long a query that ran out of time is answered at once with the same 503, without running it.
+TIMEOUT_MEMORY_S = 60.0
+#: Most timed-out queries remembered at a time (the oldest are forgotten first).
+TIMEOUT_MEMORY_ENTRIES = 1024
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,35 @@ class DatasetGraphs:
             )
 
 
+class _TimedOut:
+    """Queries that recently ran out of time, with the message they were stopped with."""
+
+    def __init__(self, seconds: float, entries: int) -> None:
+        self.seconds = seconds
+        self.entries = entries
+        self._stopped: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, key: Hashable, message: str) -> None:
+        with self._lock:
+            self._stopped.pop(key, None)
+            self._stopped[key] = (time.monotonic(), message)
+            while len(self._stopped) > self.entries:
+                self._stopped.popitem(last=False)
+
+    def recall(self, key: Hashable) -> str | None:
+        """The message if ``key`` timed out within the last ``seconds``."""
+        now = time.monotonic()
+        with self._lock:
+            while self._stopped:  # entries are in time order: drop the expired ones
+                oldest_key, (when, _) = next(iter(self._stopped.items()))
+                if now - when < self.seconds:
+                    break
+                del self._stopped[oldest_key]
+            found = self._stopped.get(key)
+        return found[1] if found else None
+
+
 class QueryService:
     def __init__(
         self,
@@ -35,13 +77,15 @@ class QueryService:
         max_rows: int,
         cache_size: int,
         prefixes: tuple[tuple[str, str], ...] = (),
+        cache_bytes: int = ANSWER_CACHE_BYTES,
     ):
         self.prefixes = prefixes
         self.pool = pool
         self.graphs = graphs
         self.timeout = timeout
         self.max_rows = max_rows
-        self.cache: LruCache[QueryAnswer] = LruCache(cache_size)
+        self.cache: LruCache[QueryAnswer] = LruCache(cache_size, cache_bytes, MAX_CACHED_ANSWER_BYTES)
+        self.timed_out = _TimedOut(TIMEOUT_MEMORY_S, TIMEOUT_MEMORY_ENTRIES)
 
     def plan(self, query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> QueryPlan:
         """Check a query before running it; raises QueryRefused with the reason."""
@@ -59,12 +103,30 @@ class QueryService:
         default_graphs: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (),
     ) -> QueryAnswer:
-        """Run (or recall) a planned query; raises QueryError, QueryTimeout or PoolBusy."""
+        """Run (or recall) a planned query; raises QueryError, QueryTimeout, PoolBusy or EngineFailure."""
+        run_key = (query, default_graphs, named_graphs)  # what the engine's work depends on
         key = (query, format_key, default_graphs, named_graphs)
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        job = QueryJob(query, plan.form, format_key, self.max_rows, default_graphs, named_graphs, self.prefixes)
-        answer = self.pool.run(job, self.timeout)
-        self.cache.put(key, answer)
+        stopped = self.timed_out.recall(run_key)
+        if stopped is not None:  # it would only run out of time again, and cost a worker restart
+            raise QueryTimeout(stopped)
+        job = QueryJob(
+            query,
+            plan.form,
+            format_key,
+            self.max_rows,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            query_has_dataset=bool(plan.dataset_iris),
+            prefixes=self.prefixes,
+        )
+        try:
+            answer = self.pool.run(job, self.timeout)
+        except QueryTimeout as exc:
+            self.timed_out.remember(run_key, str(exc))
+            raise
+        if not answer.truncated:  # a truncated answer is not the answer; never serve it from memory
+            self.cache.put(key, answer, size=len(answer.body))
         return answer

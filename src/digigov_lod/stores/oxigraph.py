@@ -30,8 +30,9 @@ class QueryJob:
     form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE
     format_key: str  # key of a result or RDF format in digigov_lod.formats
     max_rows: int
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
+    default_graphs: tuple[str, ...] = ()  # the protocol's default-graph-uri
+    named_graphs: tuple[str, ...] = ()  # the protocol's named-graph-uri
+    query_has_dataset: bool = False  # the query has FROM / FROM NAMED clauses of its own
     prefixes: tuple[tuple[str, str], ...] = ()  # used where the RDF format has prefixes (Turtle)
 
 
@@ -69,21 +70,37 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
     return {"type": "literal", "value": str(term)}  # RDF-star triple terms, rarely seen here
 
 
-def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
-    """Run ``job`` and serialise its answer, stopping at ``max_rows`` rows or triples."""
-    kwargs: dict[str, object] = {}
-    if job.default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if job.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+def dataset_arguments(job: QueryJob) -> dict[str, object]:
+    """The engine's dataset arguments, as SPARQL 1.1 Protocol §2.1.4 defines the RDF dataset.
+
+    - ``default-graph-uri`` / ``named-graph-uri`` given: they *are* the dataset, overriding any
+      FROM / FROM NAMED of the query; the part not given is empty (only named graphs given: an
+      empty default graph; only default graphs given: no named graphs).
+    - otherwise, the query's FROM / FROM NAMED, if it has any (the engine applies them);
+    - otherwise the service's default dataset: the default graph is the union of the named graphs.
+    """
+    if job.default_graphs or job.named_graphs:
+        return {
+            "default_graph": [ox.NamedNode(g) for g in job.default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in job.named_graphs],
+        }
+    if job.query_has_dataset:
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
+def _query(store: ox.Store, job: QueryJob) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
-        result = store.query(job.query, **kwargs)
+        return store.query(job.query, **dataset_arguments(job))  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise QueryError(readable_syntax_error(job.query, str(exc))) from exc
     except (ValueError, OSError) as exc:
         raise QueryError(str(exc)) from exc
+
+
+def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
+    """Run ``job`` and serialise its answer, stopping at ``max_rows`` rows or triples."""
+    result = _query(store, job)
 
     if isinstance(result, ox.QueryBoolean):
         return QueryAnswer(SERIALIZERS[job.format_key]([], None, bool(result), False), 1, False)
