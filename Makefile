@@ -42,4 +42,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/http_bench.py
 
 clean:
-	rm -rf $(VENV) node_modules $(RELEASE) .pytest_cache
+	rm -rf $(VENV) node_modules $(RELEASE) .$(RELEASE)-releases .pytest_cache

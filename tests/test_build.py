@@ -181,3 +181,16 @@ def test_findings_point_at_the_line_of_the_subject(project_copy: Settings) -> No
     line = _lines(project_copy, "people.ttl")
     result = CliRunner().invoke(main, ["validate"], env=_env(project_copy))
     assert f"data/people.ttl:{line}" in result.output
+
+
+def test_a_running_server_keeps_its_release_through_a_rebuild(project_copy: Settings) -> None:
+    """dist is swapped atomically; a release opened before the rebuild keeps its own files."""
+    before = Release.open(project_copy.release_dir)
+    old_files = _snapshot(before.path)
+    assert project_copy.release_dir.is_symlink()
+    people = project_copy.data_dir / "people.ttl"
+    people.write_text(people.read_text(encoding="utf-8").replace("Lena Micko", "Lena  Micko", 1), encoding="utf-8")
+    build(project_copy)
+    after = Release.open(project_copy.release_dir)
+    assert after.version != before.version and after.path != before.path
+    assert _snapshot(before.path) == old_files

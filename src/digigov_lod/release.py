@@ -75,6 +75,18 @@ class ReleaseFile:
     encoding: str | None = None  # "gzip" for compressed dumps
 
 
+#: How many release folders stay on disk (the current one and the ones before it), so that a
+#: server started on an earlier release keeps working after a few rebuilds.
+KEEP_RELEASES = 4
+
+
+def _prune(folder: Path, keep: int, current: Path) -> None:
+    """Delete all but the ``keep`` most recently published release folders."""
+    releases = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [p for p in releases if p != current][keep - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 class ReleaseWriter:
     """Collects files in a temporary folder and publishes them atomically."""
 
@@ -99,17 +111,31 @@ class ReleaseWriter:
             self.add_bytes(name + ".gz", gzip_bytes(data), fmt.media_type, "dump-gzip", "gzip")
 
     def publish(self, manifest: dict) -> Path:
-        """Write the manifest, then swap the folder into place."""
+        """Write the manifest, move the folder among the kept releases, and point the target at it.
+
+        The target (``dist``) is a symbolic link that is replaced in one atomic step, so a reader
+        never sees a half-written or missing release, and a server that opened the previous
+        release keeps reading its own, unchanged folder.
+        """
         manifest = {**manifest, "files": [f.__dict__ for f in self.files]}
-        (self.workdir / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        (self.workdir / MANIFEST).write_text(text)
         os.chmod(self.workdir, 0o755)
-        old = None
-        if self.target.exists():
-            old = self.target.with_name(f".{self.target.name}-old-{os.getpid()}")
-            os.replace(self.target, old)
-        os.replace(self.workdir, self.target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        kept = self.target.with_name(f".{self.target.name}-releases")
+        kept.mkdir(exist_ok=True)
+        folder = kept / f"{manifest['version']}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+        if folder.exists():  # the very same release again: keep the folder that is already there
+            shutil.rmtree(self.workdir)
+        else:
+            os.replace(self.workdir, folder)
+        os.utime(folder)
+        link = self.target.with_name(f".{self.target.name}-link-{os.getpid()}")
+        link.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(folder, self.target.parent), link)
+        if self.target.is_dir() and not self.target.is_symlink():  # a folder from an older layout
+            shutil.rmtree(self.target)
+        os.replace(link, self.target)
+        _prune(kept, keep=KEEP_RELEASES, current=folder)
         return self.target
 
     def discard(self) -> None:
