@@ -22,9 +22,8 @@ _COPY = (
 
 def embed_urls(embed_path: str, variant: str = EMBED, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """The JSON-LD and HTML-snippet URLs for ``/embed/{kind}/{slug}`` with the given options."""
-    defaults = {"variant": EMBED, "lang": DEFAULT_LANGUAGE}
-    query = {k: v for k, v in (("variant", variant), ("lang", lang)) if v != defaults[k]}
-    suffix = "?" + urlencode(query) if query else ""
+    query = {"lang": lang} if variant == EMBED else {"variant": variant, "lang": lang}  # lang always: the
+    suffix = "?" + urlencode(query)  # default follows the reader's Accept-Language, not this page
     return {"jsonld": embed_path + suffix, "html": embed_path + ".html" + suffix}
 
 
