@@ -2,20 +2,37 @@
 
 Each worker process holds its own copy of the store. The web process sends a job down a pipe
 and waits at most the time limit; a worker that has not answered by then is killed and
-replaced, while the other workers go on serving.
+replaced (in the background), while the other workers go on serving.
+
+Engine processes are started from one long-lived launcher thread and ask Linux to kill them
+when their parent goes (``PR_SET_PDEATHSIG``): that signal follows the *thread* that started the
+child, so starting them from a short-lived request thread would kill them when it ends.
 """
 
 from __future__ import annotations
 
+import ctypes
+import logging
 import multiprocessing as mp
+import os
 import queue
+import signal
+import sys
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from ..stores.oxigraph import GraphSource, QueryAnswer, QueryError, QueryJob, execute, load_store
+from .isolation import isolate_network
 
 _CONTEXT = mp.get_context("spawn")  # never fork a threaded web server
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+STARTUP_TIMEOUT_S = 60.0  # loading the release into a new engine process must not take longer
+_STARTUP_POLL_S = 0.25
+
+log = logging.getLogger(__name__)
 
 
 class QueryTimeout(Exception):
@@ -26,9 +43,31 @@ class PoolBusy(Exception):
     """No worker became free within the time limit."""
 
 
-def _serve(connection: Connection, sources: list[GraphSource]) -> None:
+class EngineFailure(Exception):
+    """The engine itself failed (crashed, could not start): a server fault, not the query's."""
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to SIGKILL this process when its parent ends (Linux only; ignored elsewhere)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc or no prctl: the pipe's EOF still ends an idle worker
+            return
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _serve(connection: Connection, sources: list[GraphSource], parent_pid: int) -> None:
     """Worker main loop: answer jobs until the pipe closes."""
-    store = load_store(sources)
+    isolate_network()  # first, while single-threaded; where it is not possible the guard alone holds
+    _die_with_parent(parent_pid)
+    try:
+        store = load_store(sources)
+    except Exception as exc:  # tell the parent why, instead of leaving it waiting
+        connection.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
     connection.send(("ready", None))
     while True:
         try:
@@ -40,7 +79,7 @@ def _serve(connection: Connection, sources: list[GraphSource]) -> None:
         except QueryError as exc:
             connection.send(("error", str(exc)))
         except Exception as exc:  # report, never die silently
-            connection.send(("error", f"the query engine failed: {exc}"))
+            connection.send(("failure", f"{type(exc).__name__}: {exc}"))
 
 
 @dataclass
@@ -49,14 +88,35 @@ class _Worker:
     connection: Connection
 
     @classmethod
-    def start(cls, sources: list[GraphSource]) -> _Worker:
+    def launch(cls, sources: list[GraphSource]) -> _Worker:
+        """Start the process (call this from the launcher thread); it is not ready yet."""
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_serve, args=(child, sources), daemon=True, name="sparql-worker")
+        process = _CONTEXT.Process(target=_serve, args=(child, sources, os.getpid()), daemon=True, name="sparql-worker")
         process.start()
         child.close()
-        status, _ = parent.recv()  # wait until the store is loaded
-        assert status == "ready"
         return cls(process, parent)
+
+    def wait_ready(self, timeout: float) -> None:
+        """Wait until the store is loaded; raise EngineFailure (and stop the process) if it is not."""
+        deadline = time.monotonic() + timeout
+        try:
+            while not self.connection.poll(_STARTUP_POLL_S):
+                if not self.process.is_alive():
+                    raise EngineFailure(
+                        f"the query engine exited while loading the release (exit code {self.process.exitcode})"
+                    )
+                if time.monotonic() > deadline:
+                    raise EngineFailure(f"the query engine did not finish loading the release within {timeout:g} s")
+            status, detail = self.connection.recv()
+        except (EOFError, OSError) as exc:
+            self.stop()
+            raise EngineFailure(f"the query engine exited while loading the release: {exc}") from exc
+        except EngineFailure:
+            self.stop()
+            raise
+        if status != "ready":
+            self.stop()
+            raise EngineFailure(f"the query engine could not load the release: {detail}")
 
     def stop(self) -> None:
         self.process.kill()
@@ -65,24 +125,75 @@ class _Worker:
 
 
 class WorkerPool:
-    """A fixed number of engine processes; :meth:`run` answers one job with a deadline."""
+    """A number of engine processes; :meth:`run` answers one job with a deadline.
 
-    def __init__(self, sources: list[GraphSource], size: int = 2) -> None:
+    A worker that timed out or crashed is killed and a replacement is started in the background.
+    If a replacement cannot start, the pool shrinks; when no worker is left, the next query tries
+    to start one and reports an EngineFailure if that fails too. The pool never holds a dead worker.
+    """
+
+    def __init__(self, sources: list[GraphSource], size: int = 2, startup_timeout: float = STARTUP_TIMEOUT_S) -> None:
         self.sources = sources
         self.size = size
+        self.startup_timeout = startup_timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
+        self._live = 0  # workers started and not stopped: idle, busy or being replaced
         self._started = False
+        self._closed = False
+        self._launcher: ThreadPoolExecutor | None = None
+
+    @property
+    def live(self) -> int:
+        return self._live
+
+    def _start_worker(self) -> _Worker:
+        """A new, ready worker; raises EngineFailure."""
+        if self._launcher is None:
+            self._launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sparql-launcher")
+        try:
+            worker = self._launcher.submit(_Worker.launch, self.sources).result()
+        except Exception as exc:
+            raise EngineFailure(f"the query engine could not be started: {exc}") from exc
+        worker.wait_ready(self.startup_timeout)
+        return worker
 
     def _ensure_started(self) -> None:
         with self._lock:
+            if self._closed:
+                raise EngineFailure("the query engine has been shut down")
             if not self._started:
-                for _ in range(self.size):
-                    self._idle.put(_Worker.start(self.sources))
+                while self._live < self.size:
+                    self._idle.put(self._start_worker())  # a failure propagates: nothing to serve with
+                    self._live += 1
                 self._started = True
+            elif self._live == 0:  # every replacement failed: try once more, now
+                self._idle.put(self._start_worker())
+                self._live += 1
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start a replacement in the background (or shrink the pool)."""
+        worker.stop()
+
+        def replace() -> None:
+            try:
+                new = self._start_worker()
+            except EngineFailure as exc:
+                with self._lock:
+                    self._live -= 1
+                log.error("could not replace a query engine worker (%d left): %s", self._live, exc)
+                return
+            with self._lock:
+                if self._closed:
+                    self._live -= 1
+                    new.stop()
+                    return
+            self._idle.put(new)
+
+        threading.Thread(target=replace, name="sparql-replace", daemon=True).start()
 
     def run(self, job: QueryJob, timeout: float) -> QueryAnswer:
-        """Answer ``job``; raise QueryError, QueryTimeout or PoolBusy."""
+        """Answer ``job``; raise QueryError, QueryTimeout, PoolBusy or EngineFailure."""
         self._ensure_started()
         try:
             worker = self._idle.get(timeout=timeout)
@@ -91,20 +202,24 @@ class WorkerPool:
         try:
             worker.connection.send(job)
             if not worker.connection.poll(timeout):
-                worker.stop()
-                worker = _Worker.start(self.sources)
+                self._retire(worker)
                 raise QueryTimeout(f"the query was stopped after {timeout:g} s, the time limit of this endpoint")
             status, payload = worker.connection.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            worker.stop()
-            worker = _Worker.start(self.sources)
-            raise QueryError(f"the query engine stopped unexpectedly: {exc}") from exc
-        finally:
-            self._idle.put(worker)
+        except (EOFError, OSError) as exc:
+            self._retire(worker)
+            raise EngineFailure(f"the query engine stopped unexpectedly ({type(exc).__name__}); try again") from exc
+        self._idle.put(worker)
         if status == "error":
             raise QueryError(payload)
+        if status == "failure":
+            raise EngineFailure(f"the query engine failed: {payload}")
         return payload
 
     def close(self) -> None:
-        while not self._idle.empty():
-            self._idle.get_nowait().stop()
+        with self._lock:
+            self._closed = True
+            while not self._idle.empty():
+                self._idle.get_nowait().stop()
+                self._live -= 1
+        if self._launcher is not None:
+            self._launcher.shutdown(wait=False)

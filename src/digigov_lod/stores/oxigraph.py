@@ -51,7 +51,10 @@ def load_store(sources: list[GraphSource]) -> ox.Store:
     """An in-memory store with each source in its own named graph."""
     store = ox.Store()
     for source in sources:
-        store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(source.name))
+        try:
+            store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(source.name))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise OSError(f"cannot load {source.path} into <{source.name}>: {exc}") from exc
     return store
 
 

@@ -1,0 +1,151 @@
+"""The engine pool: engine faults are EngineFailure (not the query's fault), start-up is checked and
+bounded, a failed replacement never leaves a dead worker in the pool, and engines die with their parent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from digigov_lod.sparql.workers import EngineFailure, QueryTimeout, WorkerPool
+from digigov_lod.stores.oxigraph import GraphSource, QueryJob
+
+GRAPH = "http://example.org/graph/g"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+def _job(query: str = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") -> QueryJob:
+    return QueryJob(query, "SELECT", "csv", 100)
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> GraphSource:
+    path = tmp_path / "g.nt"
+    path.write_text("".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(60)))
+    return GraphSource(path, GRAPH)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has ended; only its exit status is left
+
+
+def _wait_until(condition, seconds: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_crashed_engine_is_an_engine_failure_and_is_replaced(source: GraphSource) -> None:
+    pool = WorkerPool([source], size=1)
+    try:
+        assert pool.run(_job(), 10).body.splitlines()[1] == b"60"
+        worker = pool._idle.queue[0]
+        worker.process.kill()
+        worker.process.join(5)
+        with pytest.raises(EngineFailure, match="stopped unexpectedly"):
+            pool.run(_job(), 10)
+        assert pool.run(_job(), 30).body.splitlines()[1] == b"60"  # a replacement answers
+        assert pool.live == 1 and all(w.process.is_alive() for w in pool._idle.queue)
+    finally:
+        pool.close()
+
+
+def test_an_engine_that_cannot_load_says_why(tmp_path: Path) -> None:
+    pool = WorkerPool([GraphSource(tmp_path / "missing.nt", GRAPH)], size=1)
+    with pytest.raises(EngineFailure, match=r"could not load the release.*missing\.nt"):
+        pool.run(_job(), 10)
+    assert pool.live == 0
+    pool.close()
+
+
+def test_start_up_has_a_time_limit(tmp_path: Path) -> None:
+    fifo = tmp_path / "never.nt"
+    os.mkfifo(fifo)  # reading it blocks until someone writes: the store never finishes loading
+    pool = WorkerPool([GraphSource(fifo, GRAPH)], size=1, startup_timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(EngineFailure, match="did not finish loading the release within 1 s"):
+        pool.run(_job(), 10)
+    assert time.monotonic() - started < 10
+    pool.close()
+
+
+def test_a_failed_replacement_shrinks_the_pool_and_the_next_query_retries(source: GraphSource) -> None:
+    pool = WorkerPool([source], size=1)
+    hidden = source.path.with_suffix(".hidden")
+    try:
+        pool.run(_job(), 10)
+        source.path.rename(hidden)  # the replacement will not find its data
+        with pytest.raises(QueryTimeout):
+            pool.run(_job(RUNAWAY), 0.5)
+        assert _wait_until(lambda: pool.live == 0), "the replacement failed, so the pool has no worker"
+        assert pool._idle.empty(), "a killed worker must never go back into the pool"
+        with pytest.raises(EngineFailure, match="could not load"):
+            pool.run(_job(), 10)
+        hidden.rename(source.path)
+        assert pool.run(_job(), 30).body.splitlines()[1] == b"60"
+        assert pool.live == 1
+    finally:
+        if hidden.exists():
+            hidden.rename(source.path)
+        pool.close()
+
+
+def test_engines_outlive_the_thread_that_started_them(source: GraphSource) -> None:
+    """PR_SET_PDEATHSIG follows the thread that forked the child: a request thread must not be it."""
+    pool = WorkerPool([source], size=1)
+    try:
+        thread = threading.Thread(target=pool.run, args=(_job(), 30))
+        thread.start()
+        thread.join()
+        time.sleep(0.5)
+        assert pool.run(_job(), 10).body.splitlines()[1] == b"60"
+        assert pool.live == 1
+    finally:
+        pool.close()
+
+
+PARENT = """
+import sys, threading, time
+from pathlib import Path
+from digigov_lod.sparql.workers import WorkerPool
+from digigov_lod.stores.oxigraph import GraphSource, QueryJob
+pool = WorkerPool([GraphSource(Path(sys.argv[1]), "http://example.org/graph/g")], size=1)
+pool.run(QueryJob("ASK {}", "ASK", "json", 10), 30)
+print(pool._idle.queue[0].process.pid, flush=True)
+threading.Thread(target=pool.run, args=(QueryJob(sys.argv[2], "SELECT", "csv", 10), 600), daemon=True).start()
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")
+def test_a_busy_engine_dies_with_its_parent(source: GraphSource) -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(source.path), RUNAWAY], stdout=subprocess.PIPE, text=True
+    )
+    engine = 0
+    try:
+        engine = int(parent.stdout.readline())  # type: ignore[union-attr]
+        time.sleep(0.5)  # the engine is now busy with the runaway query, not waiting on its pipe
+        assert _alive(engine)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        assert _wait_until(lambda: not _alive(engine), 5), "the engine outlived its parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(10)
+        if engine and _alive(engine):
+            os.kill(engine, signal.SIGKILL)
