@@ -27,7 +27,7 @@ def _job(query: str = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") -> QueryJob:
 @pytest.fixture
 def source(tmp_path: Path) -> GraphSource:
     path = tmp_path / "g.nt"
-    path.write_text("".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(60)))
+    path.write_text("".join(f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(60)))
     return GraphSource(path, GRAPH)
 
 
