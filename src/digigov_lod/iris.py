@@ -80,6 +80,23 @@ def resource_path_for(doc_path: str) -> str:
     return THING_SEGMENT + rest
 
 
+#: The kinds of things the data names (the ``{kind}`` in ``id/{kind}/{slug}``).
+KINDS = (
+    "event", "person", "organization", "place", "role", "position", "claim", "topic", "work",
+    "contact", "address", "question",
+)  # fmt: skip
+
+
+def things_namespace(base: str) -> str:
+    """``{base}id/``: everything below it is a thing of the dataset."""
+    return base + THING_SEGMENT
+
+
+def kind_namespace(base: str, kind: str) -> str:
+    """``{base}id/{kind}/``: the namespace of one kind of thing."""
+    return f"{base}{THING_SEGMENT}{kind}/"
+
+
 def thing_iri(base: str, kind: str, slug: str) -> str:
     """The IRI of a thing of the given kind."""
-    return f"{base}{THING_SEGMENT}{kind}/{slug}"
+    return kind_namespace(base, kind) + slug

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD
 
-from .iris import CANONICAL_BASE, VOCAB_SEGMENT
+from .iris import CANONICAL_BASE, KINDS, VOCAB_SEGMENT, kind_namespace
 
 SCHEMA = SDO  # https://schema.org/ — the namespace of the shipped vocabulary file
 SCHEMA_HTTP = Namespace("http://schema.org/")  # what the official JSON-LD context expands to
@@ -41,26 +41,12 @@ STANDARD_PREFIXES: dict[str, Namespace] = {
     "spdx": SPDX,
 }
 
-KIND_PREFIXES = (
-    "event",
-    "person",
-    "organization",
-    "place",
-    "role",
-    "claim",
-    "topic",
-    "work",
-    "contact",
-    "address",
-    "question",
-)
-
 
 def bind_prefixes(graph: Graph, base: str = CANONICAL_BASE) -> Graph:
     """Bind the standard prefixes plus ``dgv:`` and one prefix per kind of thing."""
     for prefix, namespace in STANDARD_PREFIXES.items():
         graph.bind(prefix, namespace, replace=True)
     graph.bind("dgv", vocab_namespace(base), replace=True)
-    for kind in KIND_PREFIXES:
-        graph.bind(kind, Namespace(f"{base}id/{kind}/"), replace=True)
+    for kind in KINDS:
+        graph.bind(kind, Namespace(kind_namespace(base, kind)), replace=True)
     return graph

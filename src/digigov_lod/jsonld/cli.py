@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..iris import things_namespace
 from .embed import DEFAULT_LANGUAGE, LANGUAGES, VARIANTS, NoSuchResource, Options, conference_iri, json_text, snippet
 from .embed import script_element as _script_element
 
@@ -40,7 +41,7 @@ def embed_command(
     if not iri:
         raise click.UsageError("give an IRI (or kind/slug) or --conference")
     if not iri.startswith(("http://", "https://")):
-        iri = base + "id/" + iri.removeprefix("id/").strip("/")
+        iri = things_namespace(base) + iri.removeprefix("id/").strip("/")
     try:
         document = snippet(graph, iri, Options(variant=variant, lang=lang), base)
     except NoSuchResource:

@@ -27,7 +27,7 @@ from pyld import jsonld
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..iris import VOCAB_SEGMENT, thing_iri
+from ..iris import VOCAB_SEGMENT, thing_iri, things_namespace
 from . import frames
 from .loader import SCHEMAORG_CONTEXT_URL, options, schemaorg_context
 
@@ -279,5 +279,5 @@ def script_element(document: dict[str, Any]) -> str:
 
 def iter_resources(graph: Graph, base: str) -> Iterable[URIRef]:
     """Every thing of the dataset (``{base}id/…``) that is the subject of a triple."""
-    prefix = base + "id/"
+    prefix = things_namespace(base)
     return sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(prefix)})

@@ -22,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, XSD
 
 from ..formats import RDF_FORMATS, Format
+from ..iris import thing_iri
 from ..namespaces import ADMS, SCHEMA, SPDX, VCARD, bind_prefixes, vocab_namespace
 from ..release import ReleaseFile
 from . import vocabularies as voc
@@ -124,13 +125,13 @@ class CatalogSource:
 
     @property
     def publisher(self) -> URIRef:
-        return URIRef(f"{self.base}id/organization/{PUBLISHER_SLUG}")
+        return URIRef(thing_iri(self.base, "organization", PUBLISHER_SLUG))
 
     @property
     def contact(self) -> URIRef:
         """The publisher's contact point in the knowledge graph, else one minted by convention."""
         known = self.graph.value(self.publisher, SCHEMA.contactPoint)
-        return known if isinstance(known, URIRef) else URIRef(f"{self.base}id/contact/{CONTACT_SLUG}")
+        return known if isinstance(known, URIRef) else URIRef(thing_iri(self.base, "contact", CONTACT_SLUG))
 
     @property
     def contact_name(self) -> str:

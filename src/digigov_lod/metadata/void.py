@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 
-from ..iris import THING_SEGMENT
+from ..iris import things_namespace
 from ..namespaces import SCHEMA, bind_prefixes
 from ..release import ReleaseFile
 
@@ -37,7 +37,9 @@ def vocabularies_used(graph: Graph, base: str) -> list[str]:
     terms = {p for p in graph.predicates()} | {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
     spaces = {namespace_of(str(t)) for t in terms}
     # instances under {base}id/ are data, not vocabulary, even when used as a class
-    return sorted(s for s in spaces if s and not s.startswith(IGNORED_VOCABULARIES) and not s.startswith(base + "id/"))
+    return sorted(
+        s for s in spaces if s and not s.startswith(IGNORED_VOCABULARIES) and not s.startswith(things_namespace(base))
+    )
 
 
 def example_resources(graph: Graph) -> list[URIRef]:
@@ -68,7 +70,7 @@ def void_graph(graph: Graph, dumps: list[ReleaseFile], base: str, created: str) 
     void = bind_prefixes(Graph(), base)
     document = URIRef(f"{base}.well-known/void")
     dataset = URIRef(f"{base}catalog#dataset")
-    uri_space = base + THING_SEGMENT
+    uri_space = things_namespace(base)
 
     void.add((document, RDF.type, VOID.DatasetDescription))
     void.add((document, DCTERMS.title, Literal("VoID-beskrivning av DigiGov 2017-kunskapsgrafen", lang="sv")))
