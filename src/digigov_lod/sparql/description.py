@@ -12,8 +12,15 @@ RESULT_FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Resul
 RDF_FORMAT_IRIS = ("Turtle", "JSON-LD", "N-Triples", "RDF_XML")
 
 
-def service_description(endpoint: str, graph_names: dict[str, int], title: str) -> Graph:
-    """Describe the endpoint: language, formats, features, and the dataset with its graphs."""
+def service_description(
+    endpoint: str, graph_names: dict[str, int], title: str, default_triples: int | None = None
+) -> Graph:
+    """Describe the endpoint: language, formats, features, and the dataset with its graphs.
+
+    ``graph_names`` maps each named graph to its triple count; ``default_triples`` is the size of
+    the default graph, the union of the named graphs, where a triple in several graphs counts once
+    (so it is not their sum). Without it the default graph is described without a count.
+    """
     g = Graph()
     g.bind("sd", SD)
     g.bind("void", VOID)
@@ -33,7 +40,8 @@ def service_description(endpoint: str, graph_names: dict[str, int], title: str) 
     g.add((dataset, SD.defaultGraph, default_graph))
     g.add((default_graph, RDF.type, SD.Graph))
     g.add((default_graph, DCTERMS.description, Literal("The union of all named graphs.", lang="en")))
-    g.add((default_graph, VOID.triples, Literal(sum(graph_names.values()), datatype=XSD.integer)))
+    if default_triples is not None:
+        g.add((default_graph, VOID.triples, Literal(default_triples, datatype=XSD.integer)))
     for name, triples in graph_names.items():
         named = URIRef(f"{endpoint}#graph-{name.rsplit('/', 1)[-1]}")
         g.add((dataset, SD.namedGraph, named))

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from urllib.parse import parse_qs
+import math
+import threading
+from urllib.parse import parse_qs, urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
+from markupsafe import escape
 
 from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, SPARQL_JSON, TURTLE, Format
 from ..release import serialize
 from ..sparql.description import service_description
 from ..sparql.examples import find_example, load_examples
 from ..sparql.guard import QueryRefused
-from ..sparql.workers import PoolBusy, QueryTimeout
+from ..sparql.service import TIMEOUT_MEMORY_S
+from ..sparql.workers import EngineFailure, PoolBusy, QueryTimeout
 from ..stores.oxigraph import QueryError
-from .engine import graph_sizes, query_service
+from .engine import dataset_sizes, graph_sizes, query_service
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose, explicit
 from .rdf_view import result_cell
@@ -27,6 +31,9 @@ blueprint = Blueprint("sparql", __name__)
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+#: Rows shown in an HTML results table; the full result is linked in CSV and JSON. Rendering a
+#: 10,000-row table costs about a second of CPU and 8 MB, and no reader scrolls through it.
+HTML_MAX_ROWS = 500
 
 
 class ProtocolError(Exception):
@@ -103,23 +110,33 @@ def run_query(
         return error(406, str(exc))
     except QueryError as exc:
         return error(400, str(exc))
-    except (QueryTimeout, PoolBusy) as exc:
-        return error(503, str(exc))
+    except QueryTimeout as exc:
+        return _unavailable(str(exc), TIMEOUT_MEMORY_S)  # the same query is refused at once for that long
+    except PoolBusy as exc:
+        return _unavailable(str(exc), site.settings.query_timeout_s)  # a worker is free by then
+    except EngineFailure as exc:
+        return error(500, f"The query could not be answered because of a fault in the server: {exc}.", "Server error")
     if fmt is HTML:
+        lang = reader_language()
+        result = None
+        if engine_format is SPARQL_JSON:
+            result = _result_table(json.loads(answer.body), lang, HTML_MAX_ROWS)
         body = render_template(
             "sparql_results.html",
             query=query,
             form=plan.form,
             title=title,
             description=description,
-            result=_result_table(json.loads(answer.body), reader_language()) if engine_format is SPARQL_JSON else None,
+            result=result,
             rdf=answer.body.decode("utf-8") if engine_format is not SPARQL_JSON else None,
             truncated=answer.truncated,
             rows=answer.rows,
             local_url=site.local_url,
-            lang=reader_language(),
+            lang=lang,
             formats=RESULT_FORMATS if plan.form in ("SELECT", "ASK") else RDF_FORMATS,
         )
+        if answer.rows > HTML_MAX_ROWS and result is not None and "rows" in result:
+            body = _with_partial_notice(body, answer.rows, lang, query, default_graphs, named_graphs)
     else:
         body = answer.body
     key = hashlib.sha256(repr((query, default_graphs, named_graphs)).encode()).hexdigest()[:16]
@@ -130,24 +147,75 @@ def run_query(
     return response
 
 
-def _result_table(result: dict, lang: str) -> dict:
-    """SPARQL JSON results with each term turned into a labelled, linked table cell."""
+def _unavailable(message: str, retry_after_s: float) -> Response:
+    response = error(503, message)
+    response.headers["Retry-After"] = str(max(1, math.ceil(retry_after_s)))
+    return response
+
+
+def _result_table(result: dict, lang: str, max_rows: int | None = None) -> dict:
+    """SPARQL JSON results with each term turned into a labelled, linked table cell (the first
+    ``max_rows`` rows)."""
     if "boolean" in result:
         return {"boolean": result["boolean"]}
     variables = result["head"]["vars"]
-    rows = [[result_cell(b[v], lang) if v in b else None for v in variables] for b in result["results"]["bindings"]]
+    bindings = result["results"]["bindings"]
+    if max_rows is not None:
+        bindings = bindings[:max_rows]
+    rows = [[result_cell(b[v], lang) if v in b else None for v in variables] for b in bindings]
     return {"vars": variables, "rows": rows}
+
+
+def _full_result_url(query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...], key: str) -> str:
+    """A link to this query's result in another format (for a POSTed query too)."""
+    if request.method == "GET":
+        args = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("format", "output")}
+        path = request.path
+    else:
+        args = {"query": [query], "default-graph-uri": list(default_graphs), "named-graph-uri": list(named_graphs)}
+        path = url_for("sparql.endpoint")
+    args["format"] = [key]
+    return path + "?" + urlencode({k: v for k, v in args.items() if v}, doseq=True)
+
+
+def _with_partial_notice(
+    page: str, total: int, lang: str, query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]
+) -> str:
+    """Say above the table that it shows only the first HTML_MAX_ROWS rows, and link the full result."""
+    links = " · ".join(
+        f'<a href="{escape(_full_result_url(query, default_graphs, named_graphs, key))}">{label}</a>'
+        for key, label in (("csv", "CSV"), ("json", "JSON"))
+    )
+    if lang == "sv":
+        text = f"Här visas bara de första {HTML_MAX_ROWS} av {total} raderna. Hela resultatet: {links}."
+    else:
+        text = f"Only the first {HTML_MAX_ROWS} of {total} rows are shown here. The full result: {links}."
+    notice = f'<p class="warning partial-result" role="status">{text}</p>\n'
+    marker = '<table class="results">'
+    if marker in page:
+        return page.replace(marker, notice + marker, 1)
+    return page.replace("</main>", notice + "</main>", 1) if "</main>" in page else page + notice
+
+
+_descriptions: dict[tuple[str, str, str, str], bytes] = {}
+_descriptions_lock = threading.Lock()
 
 
 def _service_description_response() -> Response:
     site = current_site()
-    endpoint = site.base + "sparql"
-    graph = service_description(endpoint, graph_sizes(site.release), "DigiGov 2017 SPARQL endpoint")
     try:
         fmt = explicit(request.args.get("format"), RDF_FORMATS) or choose(request.headers.get("Accept"), RDF_FORMATS)
     except NotAcceptable as exc:
         return error(406, str(exc))
-    return representation(serialize(graph, fmt), fmt, variant="sd-")
+    endpoint = site.base + "sparql"
+    key = (str(site.release.path), site.release.version, endpoint, fmt.key)
+    with _descriptions_lock:  # built once per release and format: the release never changes
+        body = _descriptions.get(key)
+        if body is None:
+            sizes = dataset_sizes(site.release)
+            graph = service_description(endpoint, sizes.named, "DigiGov 2017 SPARQL endpoint", sizes.union)
+            body = _descriptions[key] = serialize(graph, fmt)
+    return representation(body, fmt, variant="sd-")
 
 
 def _query_page() -> Response:
@@ -199,11 +267,12 @@ def examples() -> Response:
         }
         for q in load_examples()
     ]
-    try:
-        fmt = choose(request.headers.get("Accept"), (HTML, SPARQL_JSON))
+    try:  # an explicit ?format= wins over Accept
+        offered = (HTML, SPARQL_JSON)
+        fmt = explicit(request.args.get("format"), offered) or choose(request.headers.get("Accept"), offered)
     except NotAcceptable as exc:
         return error(406, str(exc))
-    if request.args.get("format") == "json" or fmt is SPARQL_JSON:
+    if fmt is SPARQL_JSON:
         return representation(json.dumps(items, ensure_ascii=False, indent=2), "application/json; charset=utf-8")
     body = render_template("sparql_examples.html", examples=load_examples(), lang=lang)
     return representation(body, HTML, variant=f"examples-{lang}-", vary="Accept, Accept-Language")
