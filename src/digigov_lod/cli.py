@@ -82,39 +82,52 @@ def serve_command(host: str, port: int, release: Path | None) -> None:
 @main.command("query")
 @click.argument("query_file", type=click.File("r", encoding="utf-8"))
 @click.option("--release", "release", type=click.Path(path_type=Path), help="Release folder (default dist/).")
-@click.option("--format", "format_key", default="csv", show_default=True, help="json, xml, csv, tsv, ttl, nt …")
-def query_command(query_file, release: Path | None, format_key: str) -> None:  # type: ignore[no-untyped-def]
+@click.option(
+    "--format",
+    "format_key",
+    default=None,
+    help="SELECT/ASK: json, xml, csv (default), tsv; CONSTRUCT/DESCRIBE: ttl (default), jsonld, nt, rdf.",
+)
+def query_command(query_file, release: Path | None, format_key: str | None) -> None:  # type: ignore[no-untyped-def]
     """Run a SPARQL query file (or - for stdin) against a release, with the server's checks and limits."""
-    from .formats import by_key
+    from .formats import RDF_FORMATS, RESULT_FORMATS, SPARQL_CSV, TURTLE, by_key
     from .release import Release, ReleaseNotFound
+    from .sparql.dataset import build_service
     from .sparql.guard import QueryRefused
-    from .sparql.service import DatasetGraphs, QueryService
-    from .sparql.workers import PoolBusy, QueryTimeout, WorkerPool
+    from .sparql.workers import EngineFailure, PoolBusy, QueryTimeout
     from .stores.oxigraph import QueryError
-    from .web.engine import graph_sources
 
-    settings = _settings(release)
-    if by_key(format_key) is None:
+    settings = _settings(release).with_overrides(query_cache_entries=0)
+    if format_key is not None and by_key(format_key) is None:
         raise click.BadParameter(f"unknown format {format_key!r}", param_hint="--format")
     try:
         opened = Release.open(settings.release_dir)
     except ReleaseNotFound as exc:
         _echo_err(str(exc))
         sys.exit(1)
-    sources = graph_sources(opened)
-    pool = WorkerPool(sources, size=1)
-    service = QueryService(
-        pool, DatasetGraphs(tuple(s.name for s in sources)), settings.query_timeout_s, settings.max_result_rows, 0
-    )
     text = query_file.read()
+    service = build_service(opened, settings, pool_size=1)
     try:
         plan = service.plan(text, (), ())
-        answer = service.answer(text, plan, format_key)
-    except (QueryRefused, QueryError, QueryTimeout, PoolBusy) as exc:
+    except QueryRefused as exc:
+        _echo_err(f"{query_file.name}: {exc}")
+        sys.exit(1)
+    tabular = plan.form in ("SELECT", "ASK")
+    fitting = RESULT_FORMATS if tabular else RDF_FORMATS
+    fmt = by_key(format_key) if format_key else (SPARQL_CSV if tabular else TURTLE)
+    if fmt not in fitting:
+        raise click.BadParameter(
+            f"{format_key!r} does not fit a {plan.form} query, whose answer is "
+            f"{'a table of results' if tabular else 'RDF'}: use one of {', '.join(f.key for f in fitting)}",
+            param_hint="--format",
+        )
+    try:
+        answer = service.answer(text, plan, fmt.key)  # type: ignore[union-attr]
+    except (QueryError, QueryTimeout, PoolBusy, EngineFailure) as exc:
         _echo_err(f"{query_file.name}: {exc}")
         sys.exit(1)
     finally:
-        pool.close()
+        service.pool.close()
     click.echo(answer.body.decode("utf-8"), nl=False)
     if answer.truncated:
         _echo_err(f"(truncated after {answer.rows} rows)")
