@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,7 @@ def start_server(release_path: Path, cwd: Path | None = None, **env_overrides: s
         "DIGIGOV_ACCESS_LOG": "",
         **env_overrides,
     }
+    log = tempfile.TemporaryFile()  # a pipe nobody reads could fill up and stall the server
     process = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn",
@@ -58,13 +60,14 @@ def start_server(release_path: Path, cwd: Path | None = None, **env_overrides: s
         env=env,
         cwd=cwd,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode() if process.stderr else ''}")
+            log.seek(0)
+            raise RuntimeError(f"server exited: {log.read().decode(errors='replace')}")
         try:
             requests.get(url, timeout=1)
             break

@@ -97,6 +97,7 @@ def test_relative_release_folder_as_make_run_uses_it(release) -> None:  # type: 
         assert hashlib.sha256(response.content).hexdigest() == item.sha256
         expected = base64.b64encode(bytes.fromhex(item.sha256)).decode()
         assert response.headers["Digest"] == f"sha-256={expected}"
+        assert response.headers["Repr-Digest"] == f"sha-256=:{expected}:"
         assert response.headers["Content-Type"].count("charset") <= 1
     finally:
         server.process.terminate()

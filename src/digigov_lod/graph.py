@@ -44,7 +44,7 @@ def parse_turtle(path: Path) -> Graph:
     except UnicodeDecodeError as exc:
         raise SourceError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+        graph.parse(data=text, format="turtle", publicID=CANONICAL_BASE)  # never a path of the build machine
     except BadSyntax as exc:
         line = text.count("\n", 0, exc._i) + 1 if isinstance(exc._i, int) else None
         raise SourceError(path, line, f"Turtle syntax error: {exc._why}") from exc

@@ -65,5 +65,7 @@ def download(name: str) -> Response:
         conditional=True,
         max_age=3600,
     )
-    response.headers["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(item.sha256)).decode("ascii")
+    digest = base64.b64encode(bytes.fromhex(item.sha256)).decode("ascii")
+    response.headers["Repr-Digest"] = f"sha-256=:{digest}:"  # RFC 9530
+    response.headers["Digest"] = f"sha-256={digest}"  # RFC 3230, for older clients
     return response

@@ -38,9 +38,8 @@ def thing(rest: str) -> Response:
     iri = URIRef(site.iri_for_local_path(path))
     if (iri, None, None) not in site.graph and (None, None, iri) not in site.graph:
         return error(404, f"The dataset says nothing about <{iri}>.")
-    response = redirect("/" + doc_path_for(path), code=303)
-    response.vary.add("Accept")
-    return response
+    query = request.query_string.decode("ascii", "replace")
+    return redirect("/" + doc_path_for(path) + (f"?{query}" if query else ""), code=303)
 
 
 def _split_suffix(rest: str) -> tuple[str, Format | None]:
@@ -83,6 +82,8 @@ def document(rest: str) -> Response:
         response = representation(serialize(description, fmt), fmt)
     if suffix_format is not None:
         response.vary.discard("Accept")
+    else:
+        response.headers["Content-Location"] = f"/doc/{stem}.{fmt.extension}"
     response.headers["Link"] = _links(doc_url)
     return response
 

@@ -17,7 +17,8 @@ CORS_HEADERS = {
     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since, Range",
     "Access-Control-Expose-Headers": (
-        "ETag, Last-Modified, Link, Content-Disposition, Content-Length, X-Result-Truncated, X-Result-Rows, Vary"
+        "ETag, Last-Modified, Link, Content-Disposition, Content-Length, Content-Range, Content-Language, "
+        "Content-Location, Digest, Repr-Digest, X-Result-Truncated, X-Result-Rows, Vary"
     ),
     "Access-Control-Max-Age": "86400",
 }
