@@ -49,7 +49,7 @@ def start_server(release_path: Path, cwd: Path | None = None, **env_overrides: s
         "DIGIGOV_ACCESS_LOG": "",
         **env_overrides,
     }
-    log = tempfile.TemporaryFile()  # a pipe nobody reads could fill up and stall the server
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server; a pipe nobody reads would fill up
     process = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn",
