@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, render_template
+from markupsafe import Markup
 
 from ..formats import HTML, RDFXML, TURTLE
+from ..jsonld import script_element
 from ..metadata.schema_dataset import release_dataset_jsonld
 from ..sparql.examples import load_examples
 from .i18n import reader_language
 from .responses import representation
-from .script_json import script_json
 from .site import current_site
 
 blueprint = Blueprint("home", __name__)
@@ -29,7 +28,7 @@ def landing() -> Response:
         examples=load_examples(),
         dumps=[f for f in site.release.files() if f.role == "dump"],
         base=site.base,
-        dataset_jsonld=script_json(json.dumps(dataset, ensure_ascii=False, indent=2)),
+        dataset_script=Markup(script_element(dataset)),
     )
     response = representation(body, HTML, variant=f"home-{lang}-", vary="Accept-Language")
     response.headers["Content-Language"] = lang

@@ -3,6 +3,8 @@ HTML, Turtle, JSON-LD, N-Triples and RDF/XML (also by suffix)."""
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, redirect, render_template, request
 from markupsafe import Markup
 from rdflib import Graph, URIRef
@@ -11,7 +13,7 @@ from rdflib.namespace import PROV
 from ..describe import compact_iri, describe, label
 from ..formats import HTML, JSONLD, RDF_FORMATS, Format, rdf_by_extension
 from ..iris import THING_SEGMENT, doc_path_for, is_dereferenceable_path, local_path, resource_path_for
-from ..jsonld import NoSuchResource, Options
+from ..jsonld import NoSuchResource, Options, script_element
 from ..jsonld.html import embed_snippet_html
 from ..release import serialize
 from .embed import cached_snippet
@@ -19,7 +21,6 @@ from .i18n import reader_language
 from .negotiation import NotAcceptable, choose
 from .rdf_view import node_view, property_rows, types_of
 from .responses import error, representation
-from .script_json import script_json
 from .site import current_site
 
 blueprint = Blueprint("resources", __name__)
@@ -125,4 +126,4 @@ def _embed_fragment(iri: URIRef, description: Graph, lang: str) -> Markup:
         if document is not None:
             return Markup(embed_snippet_html(document, "/embed/" + path[len(THING_SEGMENT) :], lang=lang))
     jsonld = serialize(description, JSONLD).decode("utf-8")
-    return Markup(f'<script type="application/ld+json">{script_json(jsonld)}</script>')
+    return Markup(script_element(json.loads(jsonld)))
