@@ -123,12 +123,3 @@ def test_a_timed_out_query_is_answered_at_once_for_a_while(monkeypatch: pytest.M
     with pytest.raises(QueryTimeout):
         service.answer(QUERY, inspect(QUERY), "json")
     assert len(pool.jobs) == 3
-
-
-def test_the_job_says_whether_the_query_names_its_own_dataset() -> None:
-    pool = FakePool()
-    service = _service(pool)
-    service.answer(QUERY, inspect(QUERY), "json")
-    with_from = "SELECT * FROM <http://g/a> WHERE { ?s ?p ?o }"
-    service.answer(with_from, inspect(with_from), "json")
-    assert [job.query_has_dataset for job in pool.jobs] == [False, True]

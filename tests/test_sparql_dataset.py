@@ -82,6 +82,13 @@ def test_without_any_dataset_the_default_graph_is_the_union(live_server: LiveSer
     assert sorted(_select(live_server, GRAPHS.format(from_=""))) == sorted(graph(g.name) for g in NAMED_GRAPHS)
 
 
+def test_the_default_graph_is_a_merge_without_duplicates(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
+    lines: set[bytes] = set()
+    for named in NAMED_GRAPHS:
+        lines |= {line for line in (release.path / named.source_file).read_bytes().splitlines() if line.strip()}
+    assert _count(live_server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == len(lines)
+
+
 def _select_ask(server: LiveServer, query: str) -> bool:
     response = requests.get(server.url + "sparql", params={"query": query, "format": "json"})
     return bool(response.json()["boolean"])

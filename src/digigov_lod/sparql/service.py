@@ -119,7 +119,6 @@ class QueryService:
             self.max_rows,
             default_graphs=default_graphs,
             named_graphs=named_graphs,
-            query_has_dataset=bool(plan.dataset_iris),
             prefixes=self.prefixes,
         )
         try:

@@ -32,7 +32,6 @@ class QueryJob:
     max_rows: int
     default_graphs: tuple[str, ...] = ()  # the protocol's default-graph-uri
     named_graphs: tuple[str, ...] = ()  # the protocol's named-graph-uri
-    query_has_dataset: bool = False  # the query has FROM / FROM NAMED clauses of its own
     prefixes: tuple[tuple[str, str], ...] = ()  # used where the RDF format has prefixes (Turtle)
 
 
@@ -48,13 +47,18 @@ class QueryError(ValueError):
 
 
 def load_store(sources: list[GraphSource]) -> ox.Store:
-    """An in-memory store with each source in its own named graph."""
+    """An in-memory store with each source in its own named graph, and their merge as the default graph.
+
+    The default graph is a real merge (a set of triples) rather than the engine's union view, which
+    would count a triple twice where two graphs share it.
+    """
     store = ox.Store()
     for source in sources:
-        try:
-            store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(source.name))
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise OSError(f"cannot load {source.path} into <{source.name}>: {exc}") from exc
+        for graph in (ox.NamedNode(source.name), ox.DefaultGraph()):
+            try:
+                store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise OSError(f"cannot load {source.path} into <{source.name}>: {exc}") from exc
     return store
 
 
@@ -80,16 +84,14 @@ def dataset_arguments(job: QueryJob) -> dict[str, object]:
       FROM / FROM NAMED of the query; the part not given is empty (only named graphs given: an
       empty default graph; only default graphs given: no named graphs).
     - otherwise, the query's FROM / FROM NAMED, if it has any (the engine applies them);
-    - otherwise the service's default dataset: the default graph is the union of the named graphs.
+    - otherwise the service's default dataset: the default graph is the merge of the named graphs.
     """
     if job.default_graphs or job.named_graphs:
         return {
             "default_graph": [ox.NamedNode(g) for g in job.default_graphs],
             "named_graphs": [ox.NamedNode(g) for g in job.named_graphs],
         }
-    if job.query_has_dataset:
-        return {}
-    return {"use_default_graph_as_union": True}
+    return {}  # the query's own FROM / FROM NAMED, or the store's default graph (the merge)
 
 
 def _query(store: ox.Store, job: QueryJob) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
