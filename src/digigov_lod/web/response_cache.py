@@ -21,6 +21,7 @@ WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 KEY_HEADERS = ("wsgi.url_scheme", "HTTP_HOST", "PATH_INFO", "QUERY_STRING", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
 BYPASS_HEADERS = ("HTTP_RANGE", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_AUTHORIZATION", "HTTP_COOKIE")
 MAX_BODY_BYTES = 512 * 1024
+MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process; the least recently used responses go first
 NOT_MODIFIED_HEADERS = {"etag", "last-modified", "vary", "cache-control", "content-location", "link"}
 
 
@@ -35,7 +36,7 @@ class _Stored:
 class ResponseCache:
     def __init__(self, app: WsgiApp, capacity: int = 2048) -> None:
         self.app = app
-        self.entries: LruCache[_Stored] = LruCache(capacity)
+        self.entries: LruCache[_Stored] = LruCache(capacity, max_bytes=MAX_TOTAL_BYTES, max_entry_bytes=MAX_BODY_BYTES)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -83,5 +84,5 @@ class ResponseCache:
         headers = list(captured.get("headers", []))  # type: ignore[call-overload]
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
         if status.startswith("200") and etag and len(body) <= MAX_BODY_BYTES:
-            self.entries.put(key, _Stored(status, headers, body, etag))
+            self.entries.put(key, _Stored(status, headers, body, etag), size=len(body))
         return [body]
