@@ -9,7 +9,6 @@ import threading
 from urllib.parse import parse_qs, urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
-from markupsafe import escape
 
 from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, SPARQL_JSON, TURTLE, Format
 from ..release import serialize
@@ -134,9 +133,9 @@ def run_query(
             local_url=site.local_url,
             lang=lang,
             formats=RESULT_FORMATS if plan.form in ("SELECT", "ASK") else RDF_FORMATS,
+            shown=HTML_MAX_ROWS if answer.rows > HTML_MAX_ROWS and result and "rows" in result else None,
+            full_result={key: _full_result_url(query, default_graphs, named_graphs, key) for key in ("csv", "json")},
         )
-        if answer.rows > HTML_MAX_ROWS and result is not None and "rows" in result:
-            body = _with_partial_notice(body, answer.rows, lang, query, default_graphs, named_graphs)
     else:
         body = answer.body
     key = hashlib.sha256(repr((query, default_graphs, named_graphs)).encode()).hexdigest()[:16]
@@ -176,25 +175,6 @@ def _full_result_url(query: str, default_graphs: tuple[str, ...], named_graphs: 
         path = url_for("sparql.endpoint")
     args["format"] = [key]
     return path + "?" + urlencode({k: v for k, v in args.items() if v}, doseq=True)
-
-
-def _with_partial_notice(
-    page: str, total: int, lang: str, query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]
-) -> str:
-    """Say above the table that it shows only the first HTML_MAX_ROWS rows, and link the full result."""
-    links = " · ".join(
-        f'<a href="{escape(_full_result_url(query, default_graphs, named_graphs, key))}">{label}</a>'
-        for key, label in (("csv", "CSV"), ("json", "JSON"))
-    )
-    if lang == "sv":
-        text = f"Här visas bara de första {HTML_MAX_ROWS} av {total} raderna. Hela resultatet: {links}."
-    else:
-        text = f"Only the first {HTML_MAX_ROWS} of {total} rows are shown here. The full result: {links}."
-    notice = f'<p class="warning partial-result" role="status">{text}</p>\n'
-    marker = '<table class="results">'
-    if marker in page:
-        return page.replace(marker, notice + marker, 1)
-    return page.replace("</main>", notice + "</main>", 1) if "</main>" in page else page + notice
 
 
 _descriptions: dict[tuple[str, str, str, str], bytes] = {}
