@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -194,3 +198,23 @@ def test_a_running_server_keeps_its_release_through_a_rebuild(project_copy: Sett
     after = Release.open(project_copy.release_dir)
     assert after.version != before.version and after.path != before.path
     assert _snapshot(before.path) == old_files
+
+
+def test_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:
+    """rdflib's serialisers follow hash orders that change per process: the release must not."""
+    snapshots = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"dist-{seed}"
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "SOURCE_DATE_EPOCH": "1512428400",  # pins the build time, as reproducible builds do
+            "DIGIGOV_PROJECT_ROOT": str(PROJECT_ROOT),
+        }
+        subprocess.run(
+            [str(Path(sys.executable).parent / "digigov-lod"), "build", "--release", str(target)],
+            env=env, check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+        snapshots.append(_snapshot(target))
+    assert snapshots[0] == snapshots[1]
+    assert json.loads(snapshots[0]["manifest.json"])["created"] == "2017-12-04T23:00:00Z"

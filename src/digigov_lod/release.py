@@ -18,10 +18,13 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
+from .formats import NTRIPLES as NTRIPLES_FORMAT
 from .formats import RDF_FORMATS, Format, rdf_by_extension
 
 DUMP_STEM = "digigov-2017"
@@ -52,12 +55,34 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _stable_json(value: Any, in_list: bool = False) -> Any:
+    """JSON-LD with keys and (unordered) arrays sorted; @list arrays keep their order."""
+    if isinstance(value, dict):
+        return {key: _stable_json(item, key == "@list") for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_stable_json(item) for item in value]
+        return items if in_list else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
 def serialize(graph: Graph, fmt: Format) -> bytes:
-    """The graph in one RDF format, as UTF-8 bytes."""
+    """The graph in one RDF format, as UTF-8 bytes: the same bytes for the same graph, whatever the process.
+
+    rdflib's serialisers follow hash-based orders that change with every Python process, so the
+    N-Triples lines are sorted, JSON-LD is put in a canonical order, and RDF/XML is written by
+    pyoxigraph from the sorted triples.
+    """
+    if fmt.rdflib_name == "nt":
+        lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+        return b"".join(sorted(line for line in lines if line.strip()))
+    prefixes = {prefix: str(ns) for prefix, ns in sorted(graph.namespaces()) if prefix}
     if fmt.rdflib_name == "json-ld":
-        context = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
-        return graph.serialize(format="json-ld", context=context, indent=2, encoding="utf-8")
-    return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+        document = json.loads(graph.serialize(format="json-ld", context=prefixes, encoding="utf-8"))
+        return json.dumps(_stable_json(document), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if fmt.rdflib_name == "xml":
+        triples = ox.parse(serialize(graph, NTRIPLES_FORMAT), format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
+    return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")  # Turtle: rdflib sorts subjects itself
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -151,7 +176,10 @@ class ReleaseWriter:
 
 
 def now_utc() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """The build time; ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) pins it."""
+    pinned = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.fromtimestamp(int(pinned), UTC) if pinned.isdigit() else datetime.now(UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class ReleaseNotFound(Exception):
