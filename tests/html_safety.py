@@ -59,3 +59,13 @@ def only_script(html: str) -> tuple[dict[str, str | None], str]:
     parser.close()
     assert len(parser.scripts) == 1, parser.scripts
     return parser.scripts[0]
+
+
+def inline_scripts(html: str) -> list[tuple[dict[str, str | None], str]]:
+    """The script elements with content (external ``<script src>`` files from this site excluded)."""
+    parser = Scripts()
+    parser.feed(html)
+    parser.close()
+    external = [attrs for attrs, _ in parser.scripts if attrs.get("src")]
+    assert all(str(attrs["src"]).startswith("/static/") for attrs in external), external
+    return [(attrs, text) for attrs, text in parser.scripts if not attrs.get("src")]

@@ -67,14 +67,14 @@ def test_landing_page_links(live_server: LiveServer) -> None:
 
 
 def test_landing_page_describes_the_dataset_for_search_engines(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
-    from html_safety import only_script
+    from html_safety import inline_scripts
     from rdflib import Graph
     from rdflib.namespace import DCAT, DCTERMS
 
     page = requests.get(live_server.url, headers={"Accept-Language": "en"})
     assert 'rel="alternate"; type="application/rdf+xml"' in page.headers["Link"]
     assert '<link rel="alternate" type="application/rdf+xml" href="/catalog"' in page.text
-    _, text = only_script(page.text)
+    ((_, text),) = inline_scripts(page.text)
     dataset = json.loads(text)
     assert dataset["@context"] == "https://schema.org" and dataset["@type"] == "Dataset"
     catalog = Graph().parse(release.path / "catalog.ttl", format="turtle")

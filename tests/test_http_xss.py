@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from html_safety import BASE, EVIL, EVIL_IRI, Scripts, graph_with_evil_person
+from html_safety import BASE, EVIL, EVIL_IRI, graph_with_evil_person, inline_scripts
 from support import LiveServer, start_server
 
 from digigov_lod.release import ReleaseWriter, content_version, now_utc
@@ -38,10 +38,7 @@ def evil_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 def _scripts(html: str) -> list[tuple[dict, str]]:
-    parser = Scripts()
-    parser.feed(html)
-    parser.close()
-    return parser.scripts
+    return inline_scripts(html)
 
 
 PAGES = [

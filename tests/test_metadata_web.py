@@ -84,5 +84,5 @@ def test_void_sitemap_robots(client, release: Release) -> None:  # type: ignore[
     robots = client.get("/robots.txt")
     assert robots.mimetype == "text/plain"
     assert "Sitemap: http://localhost/sitemap.xml" in robots.get_data(as_text=True)
-    assert "Disallow: /sparql" in robots.get_data(as_text=True)
+    assert "Disallow: /sparql?" in robots.get_data(as_text=True)  # queries, not the query page or examples
     assert client.head("/sitemap.xml").status_code == 200

@@ -2,7 +2,8 @@
 
 The fragment holds exactly one ``<script>`` element (the live JSON-LD, escaped so that no literal
 can end it); the copy shown to the reader is the same element as *text* inside ``<pre>``, so it
-is inert twice over. The copy button needs no script element: it copies the ``<pre>``'s text.
+is inert twice over. The copy button is wired by the site's ``/static/copy.js`` (no inline handler,
+so a strict Content-Security-Policy holds): it copies the ``<pre>``'s text.
 """
 
 from __future__ import annotations
@@ -12,12 +13,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .embed import DEFAULT_LANGUAGE, EMBED, script_element
-
-_COPY = (
-    "navigator.clipboard&&navigator.clipboard.writeText("
-    "this.parentNode.querySelector('pre').textContent)"
-    ".then(()=>{this.textContent=this.dataset.done})"
-)
 
 
 def embed_urls(embed_path: str, variant: str = EMBED, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
@@ -61,7 +56,7 @@ def embed_snippet_html(
         '<section class="embed">\n'
         + (element if include_live else "")
         + f"<h2>{escape(title)}</h2>\n<p>{escape(hint)}</p>\n"
-        + f'<button type="button" class="copy" data-done="{escape(done)}" onclick="{escape(_COPY)}">'
+        + f'<button type="button" class="copy" data-copy-snippet data-done="{escape(done)}">'
         + f"{escape(copy)}</button>\n"
         + f"<pre><code>{escape(element)}</code></pre>\n{links}</section>\n"
     )

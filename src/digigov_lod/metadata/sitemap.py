@@ -40,4 +40,4 @@ def sitemap_xml(graph: Graph, base: str, created: str) -> bytes:
 def robots_txt(base: str) -> bytes:
     """Crawlers may read everything but the query endpoint; the sitemap lists the pages."""
     path = urlsplit(base).path or "/"
-    return (f"User-agent: *\nDisallow: {path}sparql\nAllow: {path}\n\nSitemap: {base}sitemap.xml\n").encode()
+    return (f"User-agent: *\nDisallow: {path}sparql?\nAllow: {path}\n\nSitemap: {base}sitemap.xml\n").encode()
