@@ -109,3 +109,13 @@ def test_format_parameter_wins_over_accept(live_server: LiveServer) -> None:
     assert listing.status_code == 200 and listing.headers["Content-Type"].startswith("application/json")
     error = requests.get(live_server.url + "download/nothing", headers={"Accept": "application/sparql-results+json"})
     assert error.status_code == 404 and error.json()["status"] == 404
+
+
+def test_range_edge_cases(live_server: LiveServer, dumps: list) -> None:
+    item = dumps[0]
+    url = live_server.url + "download/" + item.name
+    beyond = requests.get(url, headers={"Range": f"bytes={item.bytes + 10}-{item.bytes + 20}"})
+    assert beyond.status_code == 416 and beyond.headers["Content-Range"] == f"bytes */{item.bytes}"
+    for header in ("bytes=0-9,20-29", "items=0-5"):  # several ranges or an unknown unit: the whole file
+        whole = requests.get(url, headers={"Range": header})
+        assert whole.status_code == 200 and len(whole.content) == item.bytes

@@ -368,3 +368,10 @@ def test_html_results_differ_by_language_and_say_so(live_server: LiveServer) -> 
         live_server.url + "sparql", params=params, headers={"Accept-Language": "sv", "If-None-Match": "*"}
     )
     assert star.status_code == 304
+
+
+def test_construct_turtle_declares_only_the_prefixes_it_uses(live_server: LiveServer) -> None:
+    query = "CONSTRUCT WHERE { <https://w3id.org/digigov-lod/id/person/lena-micko> <https://schema.org/name> ?n }"
+    text = requests.get(live_server.url + "sparql", params={"query": query}, headers={"Accept": "text/turtle"}).text
+    declared = [line.split()[1] for line in text.splitlines() if line.startswith("@prefix")]
+    assert declared == sorted(declared) and set(declared) == {"person:", "schema:"}

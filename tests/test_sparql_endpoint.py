@@ -30,16 +30,16 @@ def big_server(release) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
     server.process.wait(timeout=10)
 
 
-def test_a_timed_out_query_is_refused_at_once_with_retry_after(live_server: LiveServer) -> None:
+def test_a_timed_out_query_is_refused_at_once(live_server: LiveServer) -> None:
     runaway = "SELECT (COUNT(*) AS ?x) WHERE { ?q ?w ?e . ?r ?t ?y . ?u ?i ?o . ?p ?a ?s . ?d ?f ?g }"
     url = live_server.url + "sparql"
     first = requests.get(url, params={"query": runaway}, timeout=60)
-    assert first.status_code == 503 and first.headers["Retry-After"] == "60"
+    assert first.status_code == 503 and "Retry-After" not in first.headers  # retrying would not help
     for fmt in ("json", "csv"):
         started = time.monotonic()
         again = requests.get(url, params={"query": runaway, "format": fmt}, timeout=60)
         assert time.monotonic() - started < TEST_QUERY_TIMEOUT_S / 2, "answered without running the query"
-        assert again.status_code == 503 and again.headers["Retry-After"] == "60"
+        assert again.status_code == 503 and "Retry-After" not in again.headers
         assert "stopped" in again.text
     assert requests.get(url, params={"query": "ASK { ?s ?p 'retry' }"}).status_code == 200
 

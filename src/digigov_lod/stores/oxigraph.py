@@ -131,6 +131,10 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     rdf_format = ox.RdfFormat.from_media_type(fmt.media_type) if fmt else None
     if rdf_format is None:
         raise QueryError(f"no RDF serialiser for {job.format_key}")
-    prefixes = dict(job.prefixes) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    prefixes = None
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):  # only the prefixes the answer uses
+        used = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
+                if isinstance(t, ox.NamedNode)}  # fmt: skip
+        prefixes = {p: ns for p, ns in sorted(job.prefixes) if any(iri.startswith(ns) for iri in used)}
     body = ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
     return QueryAnswer(body, len(triples), truncated)

@@ -46,6 +46,9 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         response = error(exc.code or 500, exc.description or exc.name, exc.name)
+        for key, value in exc.get_headers():  # e.g. Content-Range on a 416, Allow on a 405
+            if key.lower() not in ("content-type", "content-length"):
+                response.headers[key] = value
         if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
         return response

@@ -55,6 +55,10 @@ def download(name: str) -> Response:
     if item is None:
         return error(404, f"No file {name!r} in this release; see /download/.")
     mimetype = "application/gzip" if item.encoding == "gzip" else item.media_type
+    asked = request.range if request.headers.get("Range") else None
+    if request.headers.get("Range") and (asked is None or asked.units != "bytes" or len(asked.ranges) != 1):
+        request.environ.pop("HTTP_RANGE")  # several ranges or an unknown unit: send it all (RFC 9110 §14.2)
+        request.__dict__.pop("range", None)
     response = send_file(
         site.release.path / item.name,
         mimetype=mimetype,

@@ -15,7 +15,6 @@ from ..release import serialize
 from ..sparql.description import service_description
 from ..sparql.examples import find_example, load_examples
 from ..sparql.guard import QueryRefused
-from ..sparql.service import TIMEOUT_MEMORY_S
 from ..sparql.workers import EngineFailure, PoolBusy, QueryTimeout
 from ..stores.oxigraph import QueryError
 from .engine import dataset_sizes, graph_sizes, query_service
@@ -110,7 +109,7 @@ def run_query(
     except QueryError as exc:
         return error(400, str(exc))
     except QueryTimeout as exc:
-        return _unavailable(str(exc), TIMEOUT_MEMORY_S)  # the same query is refused at once for that long
+        return error(503, str(exc))  # no Retry-After: the same query would only run out of time again
     except PoolBusy as exc:
         return _unavailable(str(exc), site.settings.query_timeout_s)  # a worker is free by then
     except EngineFailure as exc:
