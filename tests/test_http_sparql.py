@@ -375,3 +375,15 @@ def test_construct_turtle_declares_only_the_prefixes_it_uses(live_server: LiveSe
     text = requests.get(live_server.url + "sparql", params={"query": query}, headers={"Accept": "text/turtle"}).text
     declared = [line.split()[1] for line in text.splitlines() if line.startswith("@prefix")]
     assert declared == sorted(declared) and set(declared) == {"person:", "schema:"}
+
+
+def test_a_bad_query_from_a_browser_comes_back_in_the_editor(live_server: LiveServer) -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?o . FILTER( }"
+    page = requests.get(
+        live_server.url + "sparql", params={"query": query}, headers={"Accept": "text/html", "Accept-Language": "en"}
+    )
+    assert page.status_code == 400 and page.headers["Content-Type"].startswith("text/html")
+    assert "The query could not be run" in page.text and "syntax error" in page.text
+    assert "FILTER( }</textarea>" in page.text
+    plain = requests.get(live_server.url + "sparql", params={"query": query})
+    assert plain.status_code == 400 and not plain.headers["Content-Type"].startswith("text/html")

@@ -102,12 +102,10 @@ def run_query(
         engine_format = SPARQL_JSON if fmt is HTML and plan.form in ("SELECT", "ASK") else fmt
         engine_format = TURTLE if engine_format is HTML else engine_format
         answer = service.answer(query, plan, engine_format.key, default_graphs, named_graphs)
-    except QueryRefused as exc:
-        return error(400, str(exc))
+    except (QueryRefused, QueryError) as exc:
+        return _editor_with_error(query, str(exc), title, description) if _wants_page(params) else error(400, str(exc))
     except NotAcceptable as exc:
         return error(406, str(exc))
-    except QueryError as exc:
-        return error(400, str(exc))
     except QueryTimeout as exc:
         return error(503, str(exc))  # no Retry-After: the same query would only run out of time again
     except PoolBusy as exc:
@@ -142,6 +140,36 @@ def run_query(
     response.headers["X-Result-Rows"] = str(answer.rows)
     if answer.truncated:
         response.headers["X-Result-Truncated"] = f"true; limit={site.settings.max_result_rows}"
+    return response
+
+
+def _wants_page(params: dict[str, list[str]]) -> bool:
+    """Whether the client reads pages: then a bad query comes back in the editor, not as a bare error."""
+    try:
+        return (
+            explicit(_format_parameter(params), (*RESULT_FORMATS, *RDF_FORMATS, HTML))
+            or choose(request.headers.get("Accept"), (*RESULT_FORMATS, HTML))
+        ) is HTML
+    except NotAcceptable:
+        return False
+
+
+def _editor_with_error(query: str, message: str, title: str | None, description: str | None) -> Response:
+    """The results page with the reader's query in the editor and the error above it (status 400)."""
+    body = render_template(
+        "sparql_results.html",
+        query=query,
+        title=title,
+        description=description,
+        error_message=message,
+        result=None,
+        rdf=None,
+        lang=reader_language(),
+        formats=(),
+    )
+    response = Response(body, status=400, content_type=HTML.content_type)
+    response.vary.add("Accept")
+    response.vary.add("Accept-Language")
     return response
 
 
