@@ -387,3 +387,11 @@ def test_a_bad_query_from_a_browser_comes_back_in_the_editor(live_server: LiveSe
     assert "FILTER( }</textarea>" in page.text
     plain = requests.get(live_server.url + "sparql", params={"query": query})
     assert plain.status_code == 400 and not plain.headers["Content-Type"].startswith("text/html")
+
+
+def test_language_links_keep_a_posted_query(live_server: LiveServer) -> None:
+    page = requests.post(
+        live_server.url + "sparql", data={"query": PEOPLE, "format": "html"}, headers={"Accept-Language": "en"}
+    )
+    assert page.status_code == 200
+    assert 'href="/sparql?query=PREFIX+schema' in page.text and "lang=sv" in page.text

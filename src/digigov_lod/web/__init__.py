@@ -72,6 +72,10 @@ def url_with(**changes: str | None) -> str:
     """This page's URL with some query parameters changed (None removes one): keeps the query
     of a results page when the reader switches language or format."""
     args = request.args.to_dict(flat=False)
+    if request.method == "POST":  # a POSTed query: the links become GETs that carry it
+        args.update(request.form.to_dict(flat=False))
+        if request.mimetype == "application/sparql-query":
+            args["query"] = [request.get_data(as_text=True)]
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
