@@ -178,6 +178,7 @@ def test_misspelt_terms_are_named_with_file_and_line(project_copy: Settings) -> 
     assert result.exit_code == 1
     assert f"Violation: data/people.ttl:{line}" in result.output
     assert "<https://schema.org/Persn> is not defined in schema.org" in result.output
+    assert "Did you mean <https://schema.org/Person>?" in result.output
 
 
 def test_findings_point_at_the_line_of_the_subject(project_copy: Settings) -> None:

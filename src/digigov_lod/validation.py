@@ -113,6 +113,15 @@ def _shape_name(shape: object, shapes: Graph | None) -> str:
     return "(an unnamed shape)"
 
 
+def _location_key(files: tuple[str, ...]) -> tuple:
+    """Sort "data/claims.ttl:38" before "data/claims.ttl:106": by file, then by line number."""
+    keys = []
+    for place in files:
+        name, _, line = place.rpartition(":")
+        keys.append((name, int(line)) if line.isdigit() else (place, 0))
+    return tuple(keys)
+
+
 def findings_from_report(
     report: Graph, origins: dict[str, list[str]] | None = None, shapes: Graph | None = None
 ) -> list[Finding]:
@@ -140,7 +149,7 @@ def findings_from_report(
                 files=tuple((origins or {}).get(str(focus), ())),
             )
         )
-    findings.sort(key=lambda f: (f.severity != "Violation", str(f.files), f.focus_node, f.path or ""))
+    findings.sort(key=lambda f: (f.severity != "Violation", _location_key(f.files), f.focus_node, f.path or ""))
     return findings
 
 

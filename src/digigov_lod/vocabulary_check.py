@@ -7,6 +7,7 @@ are checked against the shipped vocabulary (release 30.0), own terms against ``o
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import cache
 from importlib import resources
@@ -50,14 +51,18 @@ def vocabulary_findings(graph: Graph, ontology: Graph, base: str, files: list[Pa
             for path in files
             for line in term_lines(path, unrebase(iri, base))
         )
-        vocabulary = "schema.org (release 30.0)" if iri.startswith(str(SCHEMA)) else "ontology/"
+        in_schema = iri.startswith(str(SCHEMA))
+        vocabulary = "schema.org (release 30.0)" if in_schema else "ontology/"
+        known = schema_org_terms() if in_schema else {str(s) for s in ontology.subjects() if isinstance(s, URIRef)}
+        close = difflib.get_close_matches(iri, sorted(known), n=1, cutoff=0.85)
+        hint = f" Did you mean <{close[0]}>?" if close else ""
         findings.append(
             Finding(
                 severity="Violation",
                 focus_node=iri,
                 path=None,
                 value=None,
-                message=f"<{iri}> is not defined in {vocabulary}: check the spelling, or define the term.",
+                message=f"<{iri}> is not defined in {vocabulary}: check the spelling, or define the term.{hint}",
                 source_shape="vocabulary check",
                 constraint="UnknownTerm",
                 files=where,
