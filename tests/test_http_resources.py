@@ -204,3 +204,8 @@ def test_catalog_and_void_have_pages_for_people(live_server: LiveServer, path: s
     assert words in page.text and 'id="dataset"' in page.text
     harvester = requests.get(live_server.url + path, headers={"Accept": "*/*"})
     assert not harvester.headers["Content-Type"].startswith("text/html")
+
+
+def test_error_page_headings_follow_the_reader(live_server: LiveServer) -> None:
+    page = requests.get(live_server.url + "doc/person/nobody", headers={"Accept": "text/html", "Accept-Language": "sv"})
+    assert page.status_code == 404 and "404 Finns inte" in page.text and '<html lang="sv">' in page.text

@@ -68,22 +68,32 @@ def representation(
     return response
 
 
+#: Headings of error pages (sv, en); JSON and text errors use the English one.
+STATUS_TITLES = {
+    400: ("Felaktig begäran", "Bad request"),
+    404: ("Finns inte", "Not found"),
+    405: ("Metoden stöds inte", "Method not allowed"),
+    406: ("Inget av formaten passar", "Not acceptable"),
+    413: ("Frågan är för stor", "Query too large"),
+    415: ("Mediatypen stöds inte", "Unsupported media type"),
+    416: ("Intervallet finns inte", "Range not satisfiable"),
+    500: ("Fel i servern", "Server error"),
+    503: ("Frågan stoppades", "Query stopped"),
+}
+
+
 def error(status: int, message: str, title: str | None = None) -> Response:
     """A short readable error in the format the client can read (HTML, JSON or plain text)."""
-    title = title or {
-        400: "Bad request",
-        404: "Not found",
-        406: "Not acceptable",
-        413: "Query too large",
-        415: "Unsupported media type",
-        503: "Query stopped",
-    }.get(status, "Error")
+    titles = STATUS_TITLES.get(status)
+    title = title or (titles[1] if titles else "Error")
     try:
         fmt = choose(request.headers.get("Accept"), (TEXT, HTML, JSON, SPARQL_JSON, JSONLD))
     except NotAcceptable:
         fmt = TEXT  # an error is always worth saying, even in a format the client did not ask for
     if fmt is HTML and "t" in current_app.jinja_env.globals:  # the full site (not a bare test app)
-        body = render_template("error.html", status=status, title=title, message=message, lang=reader_language())
+        lang = reader_language()
+        shown = titles[0 if lang == "sv" else 1] if titles else title  # the message itself stays English
+        body = render_template("error.html", status=status, title=shown, message=message, lang=lang)
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
         response.vary.add("Accept-Language")
     elif fmt is HTML:
