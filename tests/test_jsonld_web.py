@@ -183,3 +183,16 @@ def test_cli_prints_the_snippet(no_network: list[str]) -> None:
     assert result.exit_code == 0 and result.output.startswith('<script type="application/ld+json">')
     assert runner.invoke(embed_command, [BASE + "id/person/nobody"]).exit_code == 1
     assert no_network == []
+
+
+def test_depth_makes_a_small_conference_snippet(tmp_path: Path, evil_graph: Graph) -> None:
+    client = make_app(evil_graph, tmp_path).test_client()
+    full = client.get("/embed/event/digigov-2017?lang=en")
+    small = client.get("/embed/event/digigov-2017?lang=en&depth=1")
+    assert small.status_code == 200 and len(small.data) < len(full.data) / 3
+    document = json.loads(small.data)
+    assert document["@type"] and document["name"] and document["startDate"] and document["location"]["name"]
+    assert full.headers["ETag"] != small.headers["ETag"]
+    for bad in ("9", "-1", "x"):
+        response = client.get(f"/embed/event/digigov-2017?depth={bad}")
+        assert response.status_code == 400 and b"depth" in response.data

@@ -59,6 +59,8 @@ class Options:
             raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {self.variant!r}")
         if self.lang not in LANGUAGES:
             raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {self.lang!r}")
+        if not 0 <= self.depth <= frames.DEFAULT_DEPTH:
+            raise ValueError(f"depth must be a whole number from 0 to {frames.DEFAULT_DEPTH}, got {self.depth!r}")
 
 
 def conference_iri(base: str) -> str:

@@ -16,13 +16,14 @@ from flask import Blueprint, Response, request
 from ..formats import JSONLD
 from ..iris import thing_iri
 from ..jsonld import NoSuchResource, Options, json_text, script_element, snippet
+from ..jsonld.frames import DEFAULT_DEPTH
 from .i18n import reader_language
 from .responses import error, representation
 from .site import current_site
 
 blueprint = Blueprint("embed", __name__)
 
-_cache: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+_cache: dict[tuple[str, str, str, str, int], dict[str, Any]] = {}
 _cache_lock = threading.Lock()
 _CACHE_LIMIT = 2048
 
@@ -30,7 +31,7 @@ _CACHE_LIMIT = 2048
 def cached_snippet(iri: str, opts: Options) -> dict[str, Any]:
     """The snippet for ``iri`` in the current site's release (made once, then from memory)."""
     site = current_site()
-    key = (site.etag, iri, opts.variant, opts.lang)
+    key = (site.etag, iri, opts.variant, opts.lang, opts.depth)
     with _cache_lock:
         found = _cache.get(key)
     if found is None:
@@ -44,7 +45,14 @@ def cached_snippet(iri: str, opts: Options) -> dict[str, Any]:
 
 def _options() -> Options | Response:
     try:
-        return Options(variant=request.args.get("variant", "embed"), lang=request.args.get("lang") or reader_language())
+        depth = request.args.get("depth", str(DEFAULT_DEPTH))
+        if not depth.isdigit():
+            raise ValueError(f"depth must be a whole number from 0 to {DEFAULT_DEPTH}, got {depth!r}")
+        return Options(
+            variant=request.args.get("variant", "embed"),
+            lang=request.args.get("lang") or reader_language(),
+            depth=int(depth),  # how far nested things are spelt out: 1 gives a small conference snippet
+        )
     except ValueError as exc:
         return error(400, str(exc))
 
@@ -65,7 +73,7 @@ def embed(kind: str, slug: str) -> Response:
         document = cached_snippet(iri, opts)
     except NoSuchResource:
         return error(404, f"{iri} is not described in this dataset")
-    variant = f"embed-{opts.variant}-{opts.lang}-"
+    variant = f"embed-{opts.variant}-{opts.lang}-{opts.depth}-"
     vary = None if "lang" in request.args else "Accept-Language"  # the reader's language picks the labels
     if as_html:
         return representation(script_element(document), "text/html; charset=utf-8", variant=variant, vary=vary)
