@@ -16,7 +16,7 @@ from rdflib import Graph
 from . import __version__
 from .config import Settings
 from .formats import TURTLE
-from .graph import SourceError, load_files, load_sources, source_files
+from .graph import SourceError, load_files, source_files
 from .iris import unrebase
 from .locations import subject_lines
 from .metadata import MetadataInvalid, ReleaseContext, derive
@@ -79,7 +79,12 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
 
     progress("Loading sources …")
     try:
-        graph = load_sources(settings.data_dir, settings.ontology_dir, settings.base_iri, report_file, origins)
+        data_files, ontology_files = source_files(settings.data_dir), source_files(settings.ontology_dir)
+        if not data_files:
+            raise SourceError(settings.data_dir, None, "no Turtle (*.ttl) files found")
+        graph = load_files(data_files, settings.base_iri, report_file, origins)
+        ontology = load_files(ontology_files, settings.base_iri, report_file, origins)  # read once, used twice
+        graph += ontology  # the vocabulary is published with the data
         shapes = load_shapes(settings)
     except SourceError as exc:
         raise BuildFailed(str(exc)) from exc
@@ -88,9 +93,8 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
 
     progress("Validating against shapes/ …")
     started = time.perf_counter()
-    ontology = load_files(source_files(settings.ontology_dir), settings.base_iri)
     outcome = validate(graph, shapes, ontology, locations)
-    files = source_files(settings.data_dir) + source_files(settings.ontology_dir)
+    files = data_files + ontology_files
     unknown = vocabulary_findings(graph, ontology, settings.base_iri, files, settings.project_root)
     if unknown:
         outcome = ValidationOutcome(False, unknown + outcome.findings, outcome.report_graph, outcome.report_text)
