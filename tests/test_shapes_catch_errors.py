@@ -67,6 +67,16 @@ def drop_lang(s, p, lang):
     return mutate
 
 
+def replace_lang(s, p, lang, text):
+    """Swap the @lang value of ``p`` for another text in the same language."""
+
+    def mutate(g):
+        drop_lang(s, p, lang)(g)
+        g.add((s, p, Literal(text, lang=lang)))
+
+    return mutate
+
+
 CONF = iri("event", "digigov-2017")
 DAY2 = iri("event", "digigov-2017-day-2")
 AI = iri("event", "ai-session")
@@ -147,10 +157,7 @@ CASES = [
     (
         "person-names-differ",
         "agents.ttl",
-        lambda g: (
-            drop_lang(SHEKARABI, SDO.name, "en")(g),
-            g.add((SHEKARABI, SDO.name, Literal("Ardalan Sjekarabi", lang="en"))),
-        ),
+        replace_lang(SHEKARABI, SDO.name, "en", "Ardalan Sjekarabi"),
         "differ",
     ),
     (
@@ -317,10 +324,7 @@ CASES = [
     (
         "defined-term-name-differs",
         "topics.ttl",
-        lambda g: (
-            drop_lang(GDPR, SDO.name, "en")(g),
-            g.add((GDPR, SDO.name, Literal("GDPR", lang="en"))),
-        ),
+        replace_lang(GDPR, SDO.name, "en", "GDPR"),
         "schema:name must equal its skos:prefLabel",
     ),
     (
