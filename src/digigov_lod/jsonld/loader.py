@@ -19,7 +19,7 @@ SCHEMAORG_CONTEXT_FILE = "schemaorgcontext.jsonld"
 #: The URL embeds name as their context (what schema.org documents and search engines expect).
 SCHEMAORG_CONTEXT_URL = "https://schema.org"
 
-#: Every spelling of the schema.org context URL that resolves to the same file upstream.
+#: Every spelling of the schema.org context URL; each is answered from the shipped copy, never fetched.
 SCHEMAORG_CONTEXT_URLS = frozenset(
     f"{scheme}://schema.org{path}"
     for scheme in ("http", "https")
