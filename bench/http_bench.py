@@ -1,10 +1,12 @@
 """HTTP benchmark: digigov-lod (gunicorn, as `make run` serves it) against the Oxigraph server
 and a static file server, on the same release, over real HTTP on 127.0.0.1, side by side.
 
-For every example query and for a dump download it prints requests per second and p50/p99
-latency at the given concurrency, and the ratio to the reference server.
+For the example queries, uncached queries and a dump download it prints requests per second and
+p50/p99 latency at the given concurrency, and the ratio to the reference server. The servers take
+turns in short rounds, so that the shared machine's drifting speed affects them alike. A row for
+gunicorn serving a fixed answer (``fixed_response_app.py``) shows what the server alone costs.
 
-    .venv/bin/python bench/http_bench.py [--seconds 5] [--concurrency 8] [--release DIR]
+    .venv/bin/python bench/http_bench.py [--seconds 2] [--rounds 5] [--concurrency 8] [--release DIR]
 
 Without --release it builds the current sources into a temporary folder first.
 """
@@ -16,12 +18,14 @@ import http.client
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +75,16 @@ class Figures:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
 
 
-def load(port: int, paths: list[str], headers: dict[str, str], seconds: float, concurrency: int) -> Figures:
-    """``concurrency`` keep-alive clients cycle through ``paths`` for ``seconds``."""
+PathAt = Callable[[int], str]
+
+
+def cycling(paths: list[str]) -> PathAt:
+    return lambda i: paths[i % len(paths)]
+
+
+def load(port: int, path_at: PathAt, headers: dict[str, str], seconds: float, concurrency: int,
+         start: int = 0) -> Figures:  # fmt: skip
+    """``concurrency`` keep-alive clients for ``seconds``; client n asks for path_at(start + n + k·concurrency)."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -83,10 +95,10 @@ def load(port: int, paths: list[str], headers: dict[str, str], seconds: float, c
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: list[float] = []
         failed = 0
-        i = offset
+        i = start + offset
         while time.monotonic() < stop_at:
-            path = paths[i % len(paths)]
-            i += 1
+            path = path_at(i)
+            i += concurrency
             started = time.perf_counter()
             try:
                 connection.request("GET", path, headers=headers)
@@ -119,28 +131,51 @@ def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.P
     )
 
 
-def median_round(
-    port: int, paths: list[str], headers: dict[str, str], seconds: float, args: argparse.Namespace
-) -> Figures:
-    """The round with the median throughput out of ``args.rounds`` (the machine is shared and noisy)."""
-    rounds = [load(port, paths, headers, seconds, args.concurrency) for _ in range(args.rounds)]
-    return sorted(rounds, key=lambda f: f.rps)[len(rounds) // 2]
+@dataclass
+class Target:
+    name: str
+    port: int
+    path_at: PathAt
+    headers: dict[str, str]
 
 
-def row(name: str, ours: Figures, theirs: Figures, reference: str) -> str:
-    ratio = ours.rps / theirs.rps if theirs.rps else float("nan")
+@dataclass
+class Compared:
+    """Each target's median round, and each target's throughput relative to the last target's."""
+
+    figures: list[Figures]
+    ratios: list[float]
+
+
+def interleaved(targets: list[Target], args: argparse.Namespace, seconds: float | None = None) -> Compared:
+    """Short rounds that take turns between the targets, so that the machine's drifting speed
+    (it is shared) hits every server alike; ratios are the median of the round-by-round ratios."""
+    rounds: list[list[Figures]] = [[] for _ in targets]
+    for n in range(args.rounds):
+        for target, figures in zip(targets, rounds, strict=True):
+            span = seconds or args.seconds
+            figures.append(load(target.port, target.path_at, target.headers, span, args.concurrency, n * 1_000_000))
+    reference = rounds[-1]
+    ratios = [statistics.median(a.rps / b.rps for a, b in zip(f, reference, strict=True)) for f in rounds]
+    medians = [sorted(f, key=lambda x: x.rps)[len(f) // 2] for f in rounds]
+    return Compared(medians, ratios)
+
+
+def row(name: str, compared: Compared, index: int = 0) -> str:
+    ours, theirs = compared.figures[index], compared.figures[-1]
     return (
         f"| {name} | {ours.rps:,.0f} | {ours.percentile(50):.1f} | {ours.percentile(99):.1f} | "
-        f"{theirs.rps:,.0f} | {theirs.percentile(50):.1f} | {theirs.percentile(99):.1f} | {ratio:.2f}× {reference} |"
+        f"{theirs.rps:,.0f} | {theirs.percentile(50):.1f} | {theirs.percentile(99):.1f} | "
+        f"{compared.ratios[index]:.2f}× |"
         + (f" errors {ours.errors}/{theirs.errors}" if ours.errors or theirs.errors else "")
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="load duration per measurement")
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of one round")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per measurement; the median is shown")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per measurement")
     parser.add_argument("--release", type=Path, help="an existing release folder")
     args = parser.parse_args()
 
@@ -157,6 +192,12 @@ def main() -> None:
              f"127.0.0.1:{ours_port}", "digigov_lod.web:create_app_from_environment()"],
             {"DIGIGOV_RELEASE_DIR": str(release_path), "DIGIGOV_ACCESS_LOG": ""},
         ))  # fmt: skip
+        ceiling_port = free_port()
+        processes.append(start(
+            [str(BIN / "gunicorn"), "--config", "python:digigov_lod.web.gunicorn_conf", "--bind",
+             f"127.0.0.1:{ceiling_port}", "--pythonpath", str(ROOT / "bench"), "fixed_response_app:app"],
+            {"DIGIGOV_ACCESS_LOG": ""},
+        ))  # fmt: skip
         store = workdir / "oxigraph"
         subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(dump)],
                        check=True, capture_output=True)  # fmt: skip
@@ -169,43 +210,50 @@ def main() -> None:
         static_port = free_port()
         processes.append(start([sys.executable, "-m", "http.server", str(static_port), "--bind", "127.0.0.1",
                                 "--directory", str(static_root)]))  # fmt: skip
-        for port in (ours_port, oxigraph_port, static_port):
+        for port in (ours_port, ceiling_port, oxigraph_port, static_port):
             wait_until_up(port)
 
         examples = load_examples()
         accept = {"Accept": "application/sparql-results+json"}
         print(f"release {release.version}: {release.manifest['triples']} triples; {len(examples)} example queries;")
-        print(f"concurrency {args.concurrency}, {args.seconds:g} s per measurement, {os.cpu_count()} cores\n")
-        print("| workload | digigov-lod req/s | p50 ms | p99 ms | reference req/s | p50 ms | p99 ms | ratio |")
+        print(f"concurrency {args.concurrency}; {args.rounds} interleaved rounds of {args.seconds:g} s per server "
+              f"and workload (median shown); {os.cpu_count()} cores shared with the load generator\n")  # fmt: skip
+        print("| workload | measured req/s | p50 ms | p99 ms | reference req/s | p50 ms | p99 ms | ratio |")
         print("|---|---|---|---|---|---|---|---|")
 
-        def query_paths(prefix: str, texts: list[str]) -> list[str]:
-            return [f"{prefix}?query={urllib.parse.quote(t)}" for t in texts]
+        def queries(prefix: str, texts: list[str]) -> PathAt:
+            return cycling([f"{prefix}?query={urllib.parse.quote(t)}" for t in texts])
 
         texts = [q.text for q in examples]
-        for path in query_paths("/sparql", texts) + query_paths("/query", texts):  # warm both servers
-            port = ours_port if path.startswith("/sparql") else oxigraph_port
-            load(port, [path], accept, 0.05, 1)
-        ours = median_round(ours_port, query_paths("/sparql", texts), accept, args.seconds, args)
-        theirs = median_round(oxigraph_port, query_paths("/query", texts), accept, args.seconds, args)
-        print(row("all example queries (mixed)", ours, theirs, "Oxigraph server"))
+        ours = Target("digigov-lod", ours_port, queries("/sparql", texts), accept)
+        theirs = Target("Oxigraph server", oxigraph_port, queries("/query", texts), accept)
+        ceiling = Target("fixed answer", ceiling_port, queries("/sparql", texts), accept)
+        for target in (ours, theirs):  # warm up: every example once in every process
+            load(target.port, target.path_at, accept, 1.0, args.concurrency)
+        mixed = interleaved([ours, ceiling, theirs], args)
+        print(row("all example queries (mixed) vs Oxigraph server", mixed, 0))
+        print(row("gunicorn alone (fixed answer, no application) vs Oxigraph server", mixed, 1))
         for example in examples[:5]:
-            ours = load(ours_port, query_paths("/sparql", [example.text]), accept, args.seconds / 2, args.concurrency)
-            theirs = load(
-                oxigraph_port, query_paths("/query", [example.text]), accept, args.seconds / 2, args.concurrency
-            )
-            print(row(f"query {example.id}", ours, theirs, "Oxigraph server"))
-        ours = median_round(ours_port, [f"/download/{DUMP_STEM}.ttl"], {}, args.seconds, args)
-        theirs = median_round(static_port, [f"/{DUMP_STEM}.ttl"], {}, args.seconds, args)
-        print(row(f"download {DUMP_STEM}.ttl", ours, theirs, "python http.server"))
-        cold = [
-            f"/sparql?query={urllib.parse.quote(t + chr(10) + '# ' + str(n))}" for n in range(50_000) for t in texts[:1]
-        ]
-        ours = load(ours_port, cold, accept, args.seconds, args.concurrency)
-        theirs = load(
-            oxigraph_port, [p.replace("/sparql", "/query") for p in cold], accept, args.seconds, args.concurrency
-        )
-        print(row("uncached: query 01 with a new comment each time", ours, theirs, "Oxigraph server"))
+            single = interleaved(
+                [Target(example.id, ours_port, queries("/sparql", [example.text]), accept),
+                 Target("Oxigraph server", oxigraph_port, queries("/query", [example.text]), accept)],
+                args, args.seconds / 2,
+            )  # fmt: skip
+            print(row(f"query {example.id} vs Oxigraph server", single))
+
+        def fresh(prefix: str) -> PathAt:  # a new comment every time, so no cache can answer
+            return lambda i: f"{prefix}?query={urllib.parse.quote(texts[0] + chr(10) + '# ' + str(i))}"
+
+        uncached = interleaved(
+            [Target("uncached", ours_port, fresh("/sparql"), accept),
+             Target("Oxigraph server", oxigraph_port, fresh("/query"), accept)], args
+        )  # fmt: skip
+        print(row("uncached: query 01 with a new comment each time vs Oxigraph server", uncached))
+        downloads = interleaved(
+            [Target("download", ours_port, cycling([f"/download/{DUMP_STEM}.ttl"]), {}),
+             Target("http.server", static_port, cycling([f"/{DUMP_STEM}.ttl"]), {})], args
+        )  # fmt: skip
+        print(row(f"download {DUMP_STEM}.ttl vs python http.server", downloads))
     finally:
         for process in processes:
             process.terminate()

@@ -284,6 +284,9 @@ def test_cors_and_preflight(live_server: LiveServer) -> None:
         live_server.url + "sparql", data={"query": "ASK {}"}, headers={"Origin": "https://example.org"}
     )
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-Result-Rows" in response.headers["Access-Control-Expose-Headers"]
+    assert "Access-Control-Allow-Methods" not in response.headers  # preflight-only headers stay on OPTIONS
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
 
 
 def test_head_and_304(live_server: LiveServer) -> None:

@@ -12,33 +12,40 @@ from .i18n import reader_language
 from .negotiation import NotAcceptable, choose
 from .site import current_site
 
+#: On every response: the data is open to scripts on any site (no credentials are involved).
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since, Range",
     "Access-Control-Expose-Headers": (
         "ETag, Last-Modified, Link, Content-Disposition, Content-Length, Content-Range, Content-Language, "
         "Content-Location, Digest, Repr-Digest, X-Result-Truncated, X-Result-Rows, Vary"
     ),
+}
+
+#: Only browsers' preflight requests (OPTIONS) read these, so other responses do not carry them.
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since, Range",
     "Access-Control-Max-Age": "86400",
 }
 
-
 #: Pages load nothing from elsewhere and run no inline script at all (the copy buttons are wired by
 #: /static/copy.js; JSON-LD data blocks are never executed).
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; "
-        "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
-    ),
-}
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+)
+#: Data (results, dumps, JSON-LD) is never a document that may load or run anything.
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 def add_common_headers(response: Response) -> Response:
     """CORS for every response (the data is open) and the security headers."""
     response.headers.update(CORS_HEADERS)
-    response.headers.update(SECURITY_HEADERS)
+    if request.method == "OPTIONS":
+        response.headers.update(PREFLIGHT_HEADERS)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    page = response.mimetype in ("text/html", "image/svg+xml")
+    response.headers["Content-Security-Policy"] = PAGE_POLICY if page else DATA_POLICY
     return response
 
 
