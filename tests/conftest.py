@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from rdflib import Graph
 from support import PROJECT_ROOT, LiveServer, start_server
 
 from digigov_lod.build import build
@@ -23,6 +24,15 @@ def release(tmp_path_factory: pytest.TempPathFactory, project_settings: Settings
     target = tmp_path_factory.mktemp("release") / "dist"
     build(project_settings.with_overrides(release_dir=target))
     return Release.open(target)
+
+
+@pytest.fixture(scope="session")
+def union_graph(release: Release) -> Graph:
+    """What the endpoint's default graph holds: the knowledge graph, the catalog and VoID."""
+    graph = release.load_graph()
+    for name in ("catalog.nt", "void.nt"):
+        graph.parse(release.path / name, format="nt")
+    return graph
 
 
 @pytest.fixture(scope="session")

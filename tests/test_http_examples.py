@@ -21,14 +21,6 @@ from digigov_lod.sparql.examples import load_examples
 EXAMPLES = load_examples()
 
 
-@pytest.fixture(scope="module")
-def union_graph(release) -> Graph:  # type: ignore[no-untyped-def]
-    graph = release.load_graph()
-    for name in ("catalog.nt", "void.nt"):
-        graph.parse(release.path / name, format="nt")
-    return graph
-
-
 def _key(term: object) -> object:
     if term is None or isinstance(term, BNode):
         return None if term is None else "_:b"
