@@ -31,7 +31,7 @@ build: $(VENV)/.installed
 
 run: build
 	DIGIGOV_RELEASE_DIR=$(RELEASE) $(BIN)/gunicorn --config python:digigov_lod.web.gunicorn_conf --bind $(HOST):$(PORT) \
-		'digigov_lod.web:create_app_from_environment()'
+		'digigov_lod.web.asgi:create_asgi_app_from_environment()'
 
 test: $(VENV)/.installed-test node_modules/.installed
 	bash scripts/install-system-deps.sh

@@ -189,7 +189,7 @@ def main() -> None:
         ours_port = free_port()
         processes.append(start(
             [str(BIN / "gunicorn"), "--config", "python:digigov_lod.web.gunicorn_conf", "--bind",
-             f"127.0.0.1:{ours_port}", "digigov_lod.web:create_app_from_environment()"],
+             f"127.0.0.1:{ours_port}", "digigov_lod.web.asgi:create_asgi_app_from_environment()"],
             {"DIGIGOV_RELEASE_DIR": str(release_path), "DIGIGOV_ACCESS_LOG": ""},
         ))  # fmt: skip
         ceiling_port = free_port()

@@ -39,5 +39,4 @@ def union_graph(release: Release) -> Graph:
 def live_server(release: Release) -> Iterator[LiveServer]:
     server = start_server(release.path)
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    server.stop()

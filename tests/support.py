@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +33,16 @@ class LiveServer:
     base: str  # the dataset's base IRI
     process: subprocess.Popen
 
+    def stop(self) -> None:
+        """Stop at once (SIGINT): a graceful stop would wait for idle keep-alive connections."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+
     def local(self, iri: str) -> str:
         """The URL on this server for a dataset IRI."""
         return self.url + iri[len(self.base) :] if iri.startswith(self.base) else iri
@@ -55,7 +66,7 @@ def start_server(release_path: Path, cwd: Path | None = None, **env_overrides: s
             sys.executable, "-m", "gunicorn",
             "--config", "python:digigov_lod.web.gunicorn_conf",
             "--bind", f"127.0.0.1:{port}",
-            "digigov_lod.web:create_app_from_environment()",
+            "digigov_lod.web.asgi:create_asgi_app_from_environment()",
         ],
         env=env,
         cwd=cwd,

@@ -100,8 +100,7 @@ def test_relative_release_folder_as_make_run_uses_it(release) -> None:  # type: 
         assert response.headers["Repr-Digest"] == f"sha-256=:{expected}:"
         assert response.headers["Content-Type"].count("charset") <= 1
     finally:
-        server.process.terminate()
-        server.process.wait(timeout=10)
+        server.stop()
 
 
 def test_format_parameter_wins_over_accept(live_server: LiveServer) -> None:

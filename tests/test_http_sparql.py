@@ -301,6 +301,20 @@ def test_head_and_304(live_server: LiveServer) -> None:
     assert other.headers["ETag"] != first.headers["ETag"]
 
 
+@pytest.mark.parametrize("path", ["sparql?query=" + PEOPLE.replace(" ", "%20"), "", "doc/event/digigov-2017"])
+def test_a_replayed_answer_equals_the_first(live_server: LiveServer, path: str) -> None:
+    """The second and later answers come from the server's memory: the same status, headers and bytes."""
+    with requests.Session() as session:  # one keep-alive connection reaches one process
+        answers = [session.get(live_server.url + path, headers={"Accept-Language": "en"}) for _ in range(3)]
+    first = answers[0]
+    assert first.status_code == 200 and first.headers["ETag"]
+    for later in answers[1:]:
+        assert later.status_code == 200 and later.content == first.content
+        assert {k: v for k, v in later.headers.items() if k != "Date"} == {
+            k: v for k, v in first.headers.items() if k != "Date"
+        }
+
+
 def test_truncation_is_explicit(live_server: LiveServer) -> None:
     query = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 100000"
     response = requests.get(

@@ -33,8 +33,7 @@ def evil_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         )
     server = start_server(target)
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    server.stop()
 
 
 def _scripts(html: str) -> list[tuple[dict, str]]:

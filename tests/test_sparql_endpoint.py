@@ -26,8 +26,7 @@ BIG_ROWS = 2000  # the dedicated server's row limit, so that an answer can excee
 def big_server(release) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
     server = start_server(release.path, DIGIGOV_MAX_RESULT_ROWS=str(BIG_ROWS))
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    server.stop()
 
 
 def test_a_timed_out_query_is_refused_at_once(live_server: LiveServer) -> None:

@@ -23,8 +23,10 @@ from .responses import add_common_headers, error
 from .site import Site
 
 
-def create_app(settings: Settings | None = None, release_dir: Path | None = None) -> Flask:
-    """The application for the release in ``release_dir`` (default: the settings' release folder)."""
+def create_app(settings: Settings | None = None, release_dir: Path | None = None, response_cache: bool = True) -> Flask:
+    """The application for the release in ``release_dir`` (default: the settings' release folder).
+
+    ``response_cache=False`` leaves replaying answers to whoever runs the app (see :mod:`.asgi`)."""
     settings = settings or from_environment()
     release = Release.open(release_dir or settings.release_dir)
     app = Flask(__name__)
@@ -53,7 +55,8 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
             response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
         return response
 
-    app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]
+    if response_cache:
+        app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
@@ -85,6 +88,7 @@ def url_with(**changes: str | None) -> str:
 
 
 def create_app_from_environment() -> Flask:
-    """Entry point for WSGI servers: ``gunicorn 'digigov_lod.web:create_app_from_environment()'``."""
+    """Entry point for any WSGI server, e.g. ``gunicorn -k gthread 'digigov_lod.web:create_app_from_environment()'``
+    (production uses :func:`digigov_lod.web.asgi.create_asgi_app_from_environment`)."""
     release = os.environ.get("DIGIGOV_RELEASE_DIR")
     return create_app(from_environment(), Path(release) if release else None)

@@ -1,14 +1,16 @@
-"""gunicorn settings for production serving (``make run``).
+"""gunicorn settings for production serving (``make run``), with the entry point in :mod:`.asgi`.
 
-Threads rather than many processes: queries run in the engine's own worker processes, so the
-web processes mostly wait on pipes and sockets.
+gunicorn's asyncio worker answers repeated requests on its event loop; everything else runs in
+a pool of threads per process (``DIGIGOV_WEB_THREADS``, read by the app), and queries run in
+the engine's own worker processes, so two web processes are enough for two cores.
 """
 
 import os
 
 workers = int(os.environ.get("DIGIGOV_WEB_WORKERS", "2"))
-worker_class = "gthread"
-threads = int(os.environ.get("DIGIGOV_WEB_THREADS", "8"))
+worker_class = "asgi"
+asgi_loop = "asyncio"  # the standard library's loop: nothing more to install
 timeout = 60
-keepalive = 30
+keepalive = 5  # seconds an idle connection stays open; a graceful stop (SIGTERM) waits for idle ones too
+control_socket_disable = True  # no gunicornc socket in the home folder
 accesslog = os.environ.get("DIGIGOV_ACCESS_LOG", "-") or None  # empty: no access log

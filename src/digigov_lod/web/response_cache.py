@@ -1,4 +1,4 @@
-"""A WSGI layer that answers repeated GET and HEAD requests from memory.
+"""Answers repeated GET and HEAD requests from memory, for the WSGI and the ASGI entry points.
 
 Every response derived from a release is immutable while that release is served, so a
 finished 200 response can be replayed byte for byte for the same URL, Host and negotiation
@@ -6,70 +6,120 @@ headers. This skips routing, negotiation and rendering on the hot path (canned q
 popular pages); a matching If-None-Match gets its 304 here too. Anything unusual — other
 methods, Range, If-Modified-Since, responses without an ETag, large bodies — goes through
 the application untouched.
+
+:class:`ResponseStore` holds the rules and the entries; :class:`ResponseCache` puts it in front
+of a WSGI application, and :mod:`.asgi` in front of the ASGI bridge.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from werkzeug.http import parse_etags, unquote_etag
 
 from ..sparql.cache import LruCache
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
-KEY_HEADERS = ("wsgi.url_scheme", "HTTP_HOST", "PATH_INFO", "QUERY_STRING", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
-BYPASS_HEADERS = ("HTTP_RANGE", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_AUTHORIZATION", "HTTP_COOKIE")
+Headers = list[tuple[str, str]]
+#: Request headers that select a variant: part of the key (with scheme, host, path and query).
+KEY_HEADERS = ("accept", "accept-language")
+#: Request headers that make a response differ in ways the store does not model.
+BYPASS_HEADERS = frozenset({"range", "if-modified-since", "if-range", "authorization", "cookie"})
 MAX_BODY_BYTES = 512 * 1024
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process; the least recently used responses go first
 NOT_MODIFIED_HEADERS = {"etag", "last-modified", "vary", "cache-control", "content-location", "link"}
 
 
 @dataclass(frozen=True)
-class _Stored:
-    status: str
-    headers: list[tuple[str, str]]
+class StoredResponse:
+    status: int
+    reason: str
+    headers: Headers
     body: bytes
-    etag: str | None
+    etag: str
+
+    @cached_property
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The headers as ASGI sends them, encoded once."""
+        return raw(self.headers)
+
+
+def raw(headers: Headers) -> list[tuple[bytes, bytes]]:
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+
+
+class ResponseStore:
+    """Finished responses by request key, within a byte budget."""
+
+    def __init__(self, capacity: int = 2048) -> None:
+        self.entries: LruCache[StoredResponse] = LruCache(
+            capacity, max_bytes=MAX_TOTAL_BYTES, max_entry_bytes=MAX_BODY_BYTES
+        )
+
+    @staticmethod
+    def usable(method: str, header_names: Iterable[str]) -> bool:
+        """Whether a request with this method and these (lower-case) header names may use the store."""
+        return method in ("GET", "HEAD") and BYPASS_HEADERS.isdisjoint(header_names)
+
+    def get(self, key: tuple) -> StoredResponse | None:
+        return self.entries.get(key)
+
+    def put(self, key: tuple, status: int, reason: str, headers: Headers, body: bytes) -> None:
+        """Keep a finished response if it may be replayed: a complete 200 with an ETag."""
+        etag = next((v for k, v in headers if k.lower() == "etag"), None)
+        if status == 200 and etag and len(body) <= MAX_BODY_BYTES:
+            self.entries.put(key, StoredResponse(status, reason, headers, body, etag), size=len(body))
+
+    @staticmethod
+    def replay(stored: StoredResponse, if_none_match: str | None) -> tuple[int, str, Headers, bool]:
+        """Status, reason, headers, and whether a body follows, for a request that hit ``stored``."""
+        if if_none_match and parse_etags(if_none_match).contains_weak(unquote_etag(stored.etag)[0]):
+            kept = [(k, v) for k, v in stored.headers if k.lower() in NOT_MODIFIED_HEADERS or k.startswith("Access-")]
+            return 304, "NOT MODIFIED", kept, False
+        return stored.status, stored.reason, stored.headers, True
 
 
 class ResponseCache:
-    def __init__(self, app: WsgiApp, capacity: int = 2048) -> None:
+    """A :class:`ResponseStore` in front of a WSGI application."""
+
+    def __init__(self, app: WsgiApp, store: ResponseStore | None = None) -> None:
         self.app = app
-        self.entries: LruCache[_Stored] = LruCache(capacity, max_bytes=MAX_TOTAL_BYTES, max_entry_bytes=MAX_BODY_BYTES)
+        self.store = store or ResponseStore()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD") or any(h in environ for h in BYPASS_HEADERS):
+        method = environ.get("REQUEST_METHOD", "")
+        names = (k[5:].replace("_", "-").lower() for k in environ if k.startswith("HTTP_"))
+        if not self.store.usable(method, names):
             return self.app(environ, start_response)
-        key = tuple(environ.get(h, "") for h in KEY_HEADERS)
-        stored = self.entries.get(key)
+        key = (
+            environ.get("wsgi.url_scheme", ""),
+            environ.get("HTTP_HOST", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            *(environ.get("HTTP_" + h.upper().replace("-", "_"), "") for h in KEY_HEADERS),
+        )
+        stored = self.store.get(key)
         if stored is not None:
-            return self._replay(stored, environ, start_response, method == "HEAD")
-        return self._record(key, environ, start_response, method == "HEAD")
+            status, reason, headers, with_body = self.store.replay(stored, environ.get("HTTP_IF_NONE_MATCH"))
+            start_response(f"{status} {reason}", headers)
+            return [stored.body] if with_body and method == "GET" else [b""]
+        if method == "HEAD" or "HTTP_IF_NONE_MATCH" in environ:
+            return self.app(environ, start_response)
+        return self._record(key, environ, start_response)
 
-    @staticmethod
-    def _replay(stored: _Stored, environ: dict, start_response: Callable, head: bool) -> Iterable[bytes]:
-        asked = environ.get("HTTP_IF_NONE_MATCH")
-        if asked and stored.etag and parse_etags(asked).contains_weak(unquote_etag(stored.etag)[0]):
-            headers = [
-                (k, v) for k, v in stored.headers if k.lower() in NOT_MODIFIED_HEADERS or k.startswith("Access-")
-            ]
-            start_response("304 NOT MODIFIED", headers)
-            return [b""]
-        start_response(stored.status, stored.headers)
-        return [b""] if head else [stored.body]
-
-    def _record(self, key: tuple, environ: dict, start_response: Callable, head: bool) -> Iterable[bytes]:
+    def _record(self, key: tuple, environ: dict, start_response: Callable) -> Iterable[bytes]:
         captured: dict[str, object] = {}
 
-        def capture(status: str, headers: list[tuple[str, str]], exc_info=None):  # type: ignore[no-untyped-def]
+        def capture(status: str, headers: Headers, exc_info=None):  # type: ignore[no-untyped-def]
             captured["status"], captured["headers"] = status, headers
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         result = self.app(environ, capture)
-        length = next((v for k, v in captured.get("headers", []) if k.lower() == "content-length"), None)  # type: ignore[attr-defined]
-        if head or "HTTP_IF_NONE_MATCH" in environ or (length and int(length) > MAX_BODY_BYTES):
+        headers: Headers = list(captured.get("headers", []))  # type: ignore[call-overload]
+        length = next((v for k, v in headers if k.lower() == "content-length"), None)
+        if length and int(length) > MAX_BODY_BYTES:
             return result  # streamed as the app made it (downloads keep their file wrapper)
         chunks = []
         try:
@@ -80,9 +130,8 @@ class ResponseCache:
             if close:
                 close()
         body = b"".join(chunks)
-        status = str(captured.get("status", ""))
         headers = list(captured.get("headers", []))  # type: ignore[call-overload]
-        etag = next((v for k, v in headers if k.lower() == "etag"), None)
-        if status.startswith("200") and etag and len(body) <= MAX_BODY_BYTES:
-            self.entries.put(key, _Stored(status, headers, body, etag), size=len(body))
+        code, _, reason = str(captured.get("status", "")).partition(" ")
+        if code.isdigit():
+            self.store.put(key, int(code), reason, headers, body)
         return [body]
