@@ -39,6 +39,7 @@ test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-test
+	bash scripts/install-system-deps.sh wrk
 	$(BIN)/python bench/http_bench.py
 
 clean:

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the tests need (headless Chromium for browser tests). Idempotent; needs root.
+# Debian packages the tests need (headless Chromium for browser tests), or those named as arguments
+# (`make bench`: wrk, the load generator). Idempotent; needs root when something is missing.
 set -euo pipefail
+packages=("$@")
+[ ${#packages[@]} -gt 0 ] || packages=(chromium)
 missing=()
-for pkg in chromium; do
+for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
