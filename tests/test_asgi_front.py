@@ -25,7 +25,8 @@ class CountingApp:
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         self.calls += 1
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(self.body)).encode())]
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(self.body)).encode()),
+                   (b"date", f"call {self.calls}".encode())]  # fmt: skip
         if self.etag:
             headers.append((b"etag", self.etag.encode()))
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
@@ -62,9 +63,10 @@ def front_for(app: CountingApp) -> ReplayingFront:
 def test_a_repeated_get_is_replayed_byte_for_byte() -> None:
     app = CountingApp(chunks=3, body=b"0123456789" * 10)
     front = front_for(app)
-    first = request(front)
-    assert request(front) == first and app.calls == 1
-    assert request(front, query=b"query=ASK%7B%3Fs%3Fp%3Fo%7D") == first and app.calls == 2  # another URL
+    status, headers, body = request(front)
+    assert headers.pop(b"date") == b"call 1"
+    assert request(front) == (status, headers, body) and app.calls == 1  # the server dates a replay afresh
+    assert request(front, query=b"query=ASK%7B%3Fs%3Fp%3Fo%7D")[0] == 200 and app.calls == 2  # another URL
 
 
 def test_variants_by_accept_and_language_are_kept_apart() -> None:
@@ -108,9 +110,9 @@ def test_requests_the_store_does_not_model_always_reach_the_app(header: str) -> 
 )
 def test_only_small_complete_200s_with_an_etag_are_kept(app: CountingApp) -> None:
     front = front_for(app)
-    first = request(front)
-    assert request(front) == first  # passed through whole, both times
-    assert app.calls == 2
+    first, second = request(front), request(front)
+    assert (first[0], first[2]) == (second[0], second[2]) == (app.status, app.body)  # passed through whole
+    assert second[1][b"date"] == b"call 2" and app.calls == 2
 
 
 def test_posts_are_never_replayed() -> None:

@@ -29,6 +29,8 @@ KEY_HEADERS = ("accept", "accept-language")
 BYPASS_HEADERS = frozenset({"range", "if-modified-since", "if-range", "authorization", "cookie"})
 MAX_BODY_BYTES = 512 * 1024
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process; the least recently used responses go first
+#: Headers about one response rather than the representation: the server adds fresh ones to a replay.
+PER_RESPONSE_HEADERS = {"date", "server"}
 NOT_MODIFIED_HEADERS = {"etag", "last-modified", "vary", "cache-control", "content-location", "link"}
 
 
@@ -70,7 +72,8 @@ class ResponseStore:
         """Keep a finished response if it may be replayed: a complete 200 with an ETag."""
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
         if status == 200 and etag and len(body) <= MAX_BODY_BYTES:
-            self.entries.put(key, StoredResponse(status, reason, headers, body, etag), size=len(body))
+            timeless = [(k, v) for k, v in headers if k.lower() not in PER_RESPONSE_HEADERS]
+            self.entries.put(key, StoredResponse(status, reason, timeless, body, etag), size=len(body))
 
     @staticmethod
     def replay(stored: StoredResponse, if_none_match: str | None) -> tuple[int, str, Headers, bool]:
