@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..messages import Message
+
 _LEXEMES = re.compile(
     r'''(?P<long>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\')'''
     r"""|(?P<short>"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')"""
@@ -63,20 +65,40 @@ def inspect(query: str) -> QueryPlan:
     code = _blank(query, iris)
     if _SERVICE.search(code):
         raise QueryRefused(
-            "SERVICE is not supported: this endpoint never fetches data from other servers. "
-            "Run federated queries from your own client instead."
+            Message(
+                "SERVICE is not supported: this endpoint never fetches data from other servers. "
+                "Run federated queries from your own client instead.",
+                "SERVICE stöds inte: den här tjänsten hämtar aldrig data från andra servrar. "
+                "Kör federerade frågor från din egen klient i stället.",
+            )
         )
     form = _FORM.search(code)
     update = _UPDATE.search(code)
     if update and (form is None or update.start() < form.start()):
-        raise QueryRefused(f"SPARQL Update ({update.group(1).upper()}) is not allowed: this endpoint is read-only.")
+        verb = update.group(1).upper()
+        raise QueryRefused(
+            Message(
+                f"SPARQL Update ({verb}) is not allowed: this endpoint is read-only.",
+                f"SPARQL Update ({verb}) är inte tillåtet: tjänsten är skrivskyddad.",
+            )
+        )
     if form is None:
-        raise QueryRefused("Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE.")
+        raise QueryRefused(
+            Message(
+                "Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE.",
+                "Inte en SPARQL-fråga: den ska vara en SELECT, ASK, CONSTRUCT eller DESCRIBE.",
+            )
+        )
     dataset = []
     for match in _FROM.finditer(code):
         target = match.group(1)
         index = re.fullmatch(r"<(\d+)>", target)
         if index is None:
-            raise QueryRefused("FROM needs a full IRI in angle brackets here, e.g. FROM <…/graph/…>.")
+            raise QueryRefused(
+                Message(
+                    "FROM needs a full IRI in angle brackets here, e.g. FROM <…/graph/…>.",
+                    "FROM behöver här en hel IRI inom vinkelparenteser, t.ex. FROM <…/graph/…>.",
+                )
+            )
         dataset.append(iris[int(index.group(1))])
     return QueryPlan(form.group(1).upper(), tuple(dataset))

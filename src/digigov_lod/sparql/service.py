@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from ..messages import Message, message_of
 from ..stores.oxigraph import QueryAnswer, QueryJob
 from .cache import LruCache
 from .guard import QueryPlan, QueryRefused, inspect
@@ -34,8 +35,12 @@ class DatasetGraphs:
         if unknown:
             known = ", ".join(f"<{n}>" for n in self.names)
             raise QueryRefused(
-                f"{where} <{unknown[0]}> is not a graph of this dataset, and this endpoint never "
-                f"fetches remote graphs. The graphs here are: {known}."
+                Message(
+                    f"{where} <{unknown[0]}> is not a graph of this dataset, and this endpoint never "
+                    f"fetches remote graphs. The graphs here are: {known}.",
+                    f"{where} <{unknown[0]}> är ingen graf i den här datamängden, och tjänsten hämtar aldrig "
+                    f"grafer från andra servrar. Graferna här är: {known}.",
+                )
             )
 
 
@@ -124,7 +129,7 @@ class QueryService:
         try:
             answer = self.pool.run(job, self.timeout)
         except QueryTimeout as exc:
-            self.timed_out.remember(run_key, str(exc))
+            self.timed_out.remember(run_key, message_of(exc))
             raise
         if not answer.truncated:  # a truncated answer is not the answer; never serve it from memory
             self.cache.put(key, answer, size=len(answer.body))

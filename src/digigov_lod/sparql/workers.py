@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
+from ..messages import Message, message_of
 from ..stores.oxigraph import GraphSource, QueryAnswer, QueryError, QueryJob, execute, load_store
 from .isolation import isolate_network
 
@@ -77,7 +78,7 @@ def _serve(connection: Connection, sources: list[GraphSource], parent_pid: int) 
         try:
             connection.send(("ok", execute(store, job)))
         except QueryError as exc:
-            connection.send(("error", str(exc)))
+            connection.send(("error", message_of(exc)))
         except Exception as exc:  # report, never die silently
             connection.send(("failure", f"{type(exc).__name__}: {exc}"))
 
@@ -198,12 +199,22 @@ class WorkerPool:
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty as exc:
-            raise PoolBusy("all query workers are busy; try again shortly") from exc
+            raise PoolBusy(
+                Message(
+                    "all query workers are busy; try again shortly",
+                    "alla frågemotorer är upptagna; försök igen om en stund",
+                )
+            ) from exc
         try:
             worker.connection.send(job)
             if not worker.connection.poll(timeout):
                 self._retire(worker)
-                raise QueryTimeout(f"the query was stopped after {timeout:g} s, the time limit of this endpoint")
+                raise QueryTimeout(
+                    Message(
+                        f"the query was stopped after {timeout:g} s, the time limit of this endpoint",
+                        f"frågan stoppades efter {timeout:g} s, tjänstens tidsgräns",
+                    )
+                )
             status, payload = worker.connection.recv()
         except (EOFError, OSError) as exc:
             self._retire(worker)

@@ -19,7 +19,7 @@ from ..config import Settings, from_environment
 from ..release import Release
 from .i18n import reader_language
 from .response_cache import ResponseCache
-from .responses import add_common_headers, error
+from .responses import STANDARD_MESSAGES_SV, add_common_headers, error
 from .site import Site
 
 
@@ -47,7 +47,9 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
-        response = error(exc.code or 500, exc.description or exc.name, exc.name)
+        default = exc.description == type(exc).description  # werkzeug's own wording, not one of ours
+        sv = STANDARD_MESSAGES_SV.get(exc.code or 500) if default else None
+        response = error(exc.code or 500, exc.description or exc.name, exc.name, sv=sv)
         for key, value in exc.get_headers():  # e.g. Content-Range on a 416, Allow on a 405
             if key.lower() not in ("content-type", "content-length"):
                 response.headers[key] = value

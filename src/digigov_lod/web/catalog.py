@@ -19,6 +19,7 @@ from rdflib import Graph
 from rdflib.namespace import DCAT, VOID
 
 from ..formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, rdf_by_extension
+from ..messages import message_of
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose, explicit
 from .rdf_view import sections
@@ -84,7 +85,7 @@ def _negotiated(stem: str, route: str, offered: tuple[Format, ...], suffix: str 
         else:
             fmt = explicit(request.args.get("format"), offered) or choose(request.headers.get("Accept"), offered)
     except NotAcceptable as exc:
-        return error(406, str(exc))
+        return error(406, message_of(exc))
     assert fmt is not None
     if fmt is HTML:
         return _html_page(stem, route, offered, vary="Accept" if suffix is None else None)

@@ -8,6 +8,7 @@ import json
 from flask import Blueprint, Response, redirect, render_template, request, send_file
 
 from ..formats import HTML, JSON
+from ..messages import message_of
 from .engine import NAMED_GRAPHS
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose, explicit
@@ -29,7 +30,7 @@ def index() -> Response:
     try:
         fmt = explicit(request.args.get("format"), (HTML, JSON)) or choose(request.headers.get("Accept"), (HTML, JSON))
     except NotAcceptable as exc:
-        return error(406, str(exc))
+        return error(406, message_of(exc))
     if fmt is JSON:
         listing = [{**f.__dict__, "url": request.host_url + "download/" + f.name} for f in files]
         return representation(json.dumps(listing, indent=2), "application/json; charset=utf-8")
@@ -44,7 +45,11 @@ def named_graph(name: str) -> Response:
     graph = next((g for g in NAMED_GRAPHS if g.name == name), None)
     if graph is None:
         names = ", ".join(g.name for g in NAMED_GRAPHS)
-        return error(404, f"There is no graph called {name!r}; the graphs are: {names}.")
+        return error(
+            404,
+            f"There is no graph called {name!r}; the graphs are: {names}.",
+            sv=f"Det finns ingen graf som heter {name!r}; graferna är: {names}.",
+        )
     return redirect(graph.document, code=303)
 
 
@@ -53,7 +58,11 @@ def download(name: str) -> Response:
     site = current_site()
     item = next((f for f in _dumps() if f.name == name), None)
     if item is None:
-        return error(404, f"No file {name!r} in this release; see /download/.")
+        return error(
+            404,
+            f"No file {name!r} in this release; see /download/.",
+            sv=f"Filen {name!r} finns inte i den här utgåvan; se /download/.",
+        )
     mimetype = "application/gzip" if item.encoding == "gzip" else item.media_type
     asked = request.range if request.headers.get("Range") else None
     if request.headers.get("Range") and (asked is None or asked.units != "bytes" or len(asked.ranges) != 1):

@@ -72,7 +72,7 @@ def embed(kind: str, slug: str) -> Response:
     try:
         document = cached_snippet(iri, opts)
     except NoSuchResource:
-        return error(404, f"{iri} is not described in this dataset")
+        return error(404, f"{iri} is not described in this dataset", sv=f"{iri} beskrivs inte i datamängden")
     variant = f"embed-{opts.variant}-{opts.lang}-{opts.depth}-"
     vary = None if "lang" in request.args else "Accept-Language"  # the reader's language picks the labels
     if as_html:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..formats import Format, by_media_type
+from ..messages import Message
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,13 @@ class NotAcceptable(Exception):
     """No offered format satisfies the client."""
 
     def __init__(self, offered: tuple[Format, ...]) -> None:
-        super().__init__("none of the offered formats is acceptable: " + ", ".join(f.media_type for f in offered))
+        listed = ", ".join(f.media_type for f in offered)
+        super().__init__(
+            Message(
+                f"none of the offered formats is acceptable: {listed}",
+                f"inget av de format som finns passar: {listed}",
+            )
+        )
         self.offered = offered
 
 

@@ -15,6 +15,7 @@ from ..formats import HTML, JSONLD, RDF_FORMATS, Format, rdf_by_extension
 from ..iris import THING_SEGMENT, doc_path_for, is_dereferenceable_path, local_path, resource_path_for
 from ..jsonld import NoSuchResource, Options, script_element
 from ..jsonld.html import embed_snippet_html
+from ..messages import message_of
 from ..release import serialize
 from .embed import cached_snippet
 from .i18n import reader_language
@@ -34,11 +35,13 @@ def thing(rest: str) -> Response:
     """The thing itself is not a document: point to the document about it."""
     path = request.path.lstrip("/")
     if not is_dereferenceable_path(path):
-        return error(404, f"/{path} is not an identifier of this dataset.")
+        return error(
+            404, f"/{path} is not an identifier of this dataset.", sv=f"/{path} är ingen identifierare i datamängden."
+        )
     site = current_site()
     iri = URIRef(site.iri_for_local_path(path))
     if (iri, None, None) not in site.graph and (None, None, iri) not in site.graph:
-        return error(404, f"The dataset says nothing about <{iri}>.")
+        return error(404, f"The dataset says nothing about <{iri}>.", sv=f"Datamängden säger ingenting om <{iri}>.")
     query = request.query_string.decode("ascii", "replace")
     return redirect("/" + doc_path_for(path) + (f"?{query}" if query else ""), code=303)
 
@@ -64,15 +67,17 @@ def document(rest: str) -> Response:
     stem, suffix_format = _split_suffix(rest)
     resource_path = resource_path_for("doc/" + stem)
     if not is_dereferenceable_path(resource_path):
-        return error(404, f"/doc/{stem} is not a document of this dataset.")
+        return error(
+            404, f"/doc/{stem} is not a document of this dataset.", sv=f"/doc/{stem} är inget dokument i datamängden."
+        )
     iri = URIRef(site.iri_for_local_path(resource_path))
     description = describe(site.graph, iri, site.base)
     if len(description) == 0:
-        return error(404, f"The dataset says nothing about <{iri}>.")
+        return error(404, f"The dataset says nothing about <{iri}>.", sv=f"Datamängden säger ingenting om <{iri}>.")
     try:
         fmt = suffix_format or choose(request.headers.get("Accept"), DOC_FORMATS)
     except NotAcceptable as exc:
-        return error(406, str(exc))
+        return error(406, message_of(exc))
     doc_url = request.host_url + "doc/" + stem
     lang = reader_language()
     if fmt is HTML:

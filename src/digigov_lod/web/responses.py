@@ -8,6 +8,7 @@ from html import escape
 from flask import Response, current_app, render_template, request
 
 from ..formats import HTML, JSON, JSONLD, SPARQL_JSON, TEXT, Format
+from ..messages import Message, worded
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose
 from .site import current_site
@@ -89,9 +90,22 @@ STATUS_TITLES = {
 }
 
 
-def error(status: int, message: str, title: str | None = None) -> Response:
-    """A short readable error in the format the client can read (HTML, JSON or plain text)."""
+#: Swedish for the messages the web framework itself gives (an unknown path, a wrong method …).
+STANDARD_MESSAGES_SV = {
+    404: "Adressen finns inte på den här webbplatsen. Startsidan visar vad som finns.",
+    405: "Den här adressen tar inte emot den metoden.",
+    413: "Begäran är för stor.",
+    416: "Det begärda intervallet finns inte i filen.",
+}
+
+
+def error(status: int, message: str, title: str | None = None, sv: str | None = None) -> Response:
+    """A short readable error in the format the client can read (HTML, JSON or plain text).
+
+    Pages show the Swedish wording (``sv``, or that of a :class:`~digigov_lod.messages.Message`) to
+    Swedish readers; JSON and text errors, read by programs, stay English."""
     titles = STATUS_TITLES.get(status)
+    message = Message(message, sv) if sv else message
     title = title or (titles[1] if titles else "Error")
     try:
         fmt = choose(request.headers.get("Accept"), (TEXT, HTML, JSON, SPARQL_JSON, JSONLD))
@@ -99,8 +113,8 @@ def error(status: int, message: str, title: str | None = None) -> Response:
         fmt = TEXT  # an error is always worth saying, even in a format the client did not ask for
     if fmt is HTML and "t" in current_app.jinja_env.globals:  # the full site (not a bare test app)
         lang = reader_language()
-        shown = titles[0 if lang == "sv" else 1] if titles else title  # the message itself stays English
-        body = render_template("error.html", status=status, title=shown, message=message, lang=lang)
+        shown = titles[0 if lang == "sv" else 1] if titles else title
+        body = render_template("error.html", status=status, title=shown, message=worded(message, lang), lang=lang)
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
         response.vary.add("Accept-Language")
     elif fmt is HTML:

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlencode
 from flask import Blueprint, Response, render_template, request, url_for
 
 from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, SPARQL_JSON, TURTLE, Format
+from ..messages import message_of, worded
 from ..release import serialize
 from ..sparql.description import service_description
 from ..sparql.examples import find_example, load_examples
@@ -90,9 +91,14 @@ def run_query(
     """Check, run and render one query in the negotiated format."""
     site = current_site()
     if len(query.encode("utf-8")) > site.settings.max_query_bytes:
-        return error(413, f"The query is longer than the limit of {site.settings.max_query_bytes} bytes.")
+        limit = site.settings.max_query_bytes
+        return error(
+            413,
+            f"The query is longer than the limit of {limit} bytes.",
+            sv=f"Frågan är längre än gränsen {limit} byte.",
+        )
     if not query.strip():
-        return error(400, "The query is empty.")
+        return error(400, "The query is empty.", sv="Frågan är tom.")
     service = query_service(site)
     default_graphs = tuple(params.get("default-graph-uri", []))
     named_graphs = tuple(params.get("named-graph-uri", []))
@@ -103,15 +109,21 @@ def run_query(
         engine_format = TURTLE if engine_format is HTML else engine_format
         answer = service.answer(query, plan, engine_format.key, default_graphs, named_graphs)
     except (QueryRefused, QueryError) as exc:
-        return _editor_with_error(query, str(exc), title, description) if _wants_page(params) else error(400, str(exc))
+        message = message_of(exc)
+        return _editor_with_error(query, message, title, description) if _wants_page(params) else error(400, message)
     except NotAcceptable as exc:
-        return error(406, str(exc))
+        return error(406, message_of(exc))
     except QueryTimeout as exc:
-        return error(503, str(exc))  # no Retry-After: the same query would only run out of time again
+        return error(503, message_of(exc))  # no Retry-After: the same query would only run out of time again
     except PoolBusy as exc:
-        return _unavailable(str(exc), site.settings.query_timeout_s)  # a worker is free by then
+        return _unavailable(message_of(exc), site.settings.query_timeout_s)  # a worker is free by then
     except EngineFailure as exc:
-        return error(500, f"The query could not be answered because of a fault in the server: {exc}.", "Server error")
+        return error(
+            500,
+            f"The query could not be answered because of a fault in the server: {exc}.",
+            "Server error",
+            sv=f"Frågan kunde inte besvaras på grund av ett fel i servern: {exc}.",
+        )
     if fmt is HTML:
         lang = reader_language()
         result = None
@@ -161,7 +173,7 @@ def _editor_with_error(query: str, message: str, title: str | None, description:
         query=query,
         title=title,
         description=description,
-        error_message=message,
+        error_message=worded(message, reader_language()),
         result=None,
         rdf=None,
         lang=reader_language(),
@@ -213,7 +225,7 @@ def _service_description_response() -> Response:
     try:
         fmt = explicit(request.args.get("format"), RDF_FORMATS) or choose(request.headers.get("Accept"), RDF_FORMATS)
     except NotAcceptable as exc:
-        return error(406, str(exc))
+        return error(406, message_of(exc))
     endpoint = site.base + "sparql"
     key = (str(site.release.path), site.release.version, endpoint, fmt.key)
     with _descriptions_lock:  # built once per release and format: the release never changes
@@ -278,7 +290,7 @@ def examples() -> Response:
         offered = (HTML, SPARQL_JSON)
         fmt = explicit(request.args.get("format"), offered) or choose(request.headers.get("Accept"), offered)
     except NotAcceptable as exc:
-        return error(406, str(exc))
+        return error(406, message_of(exc))
     if fmt is SPARQL_JSON:
         return representation(json.dumps(items, ensure_ascii=False, indent=2), "application/json; charset=utf-8")
     body = render_template("sparql_examples.html", examples=load_examples(), lang=lang)
@@ -290,7 +302,11 @@ def example(query_id: str) -> Response:
     """Run an example query, in any result format (Accept or ?format=)."""
     found = find_example(query_id)
     if found is None:
-        return error(404, f"There is no example query called {query_id!r}; see /sparql/examples.")
+        return error(
+            404,
+            f"There is no example query called {query_id!r}; see /sparql/examples.",
+            sv=f"Det finns ingen exempelfråga som heter {query_id!r}; se /sparql/examples.",
+        )
     params = {key: request.args.getlist(key) for key in request.args}
     lang = reader_language()
     return run_query(found.text, params, title=found.title_in(lang), description=found.description_in(lang))
