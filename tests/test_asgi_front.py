@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+from digigov_lod.web import asgi
 from digigov_lod.web.asgi import ReplayingFront
 from digigov_lod.web.response_cache import MAX_BODY_BYTES, ResponseStore
 
 ETAG = '"v1-json"'
+MAX_REQUEST_BODY = 1000
 
 
 class CountingApp:
@@ -25,6 +27,14 @@ class CountingApp:
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         self.calls += 1
+        self.scope = scope
+        self.received = b""
+        if scope["method"] == "POST":
+            while True:
+                message = await receive()
+                self.received += message.get("body", b"")
+                if not message.get("more_body"):
+                    break
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(self.body)).encode()),
                    (b"date", f"call {self.calls}".encode())]  # fmt: skip
         if self.etag:
@@ -36,17 +46,33 @@ class CountingApp:
             await send({"type": "http.response.body", "body": piece, "more_body": n < len(pieces) - 1})
 
 
-def request(front: ReplayingFront, method: str = "GET", path: str = "/sparql", query: bytes = b"query=ASK%7B%7D",
-            headers: dict[str, str] | None = None) -> tuple[int, dict[bytes, bytes], bytes]:  # fmt: skip
-    """One request through ``front``: status, headers and the whole body."""
+def request(
+    front: ReplayingFront,
+    method: str = "GET",
+    path: str = "/sparql",
+    query: bytes = b"query=ASK%7B%7D",
+    headers: dict[str, str] | list[tuple[str, str]] | None = None,
+    body: list[bytes] | None = None,
+    host: str | None = "127.0.0.1",
+    server: tuple[str, int] = ("127.0.0.1", 8000),
+) -> tuple[int, dict[bytes, bytes], bytes]:
+    """One request through ``front``: status, headers and the whole body. ``body`` arrives in the
+    chunks given (``None`` in the list: the client stops sending)."""
+    pairs = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
     scope = {
-        "type": "http", "method": method, "scheme": "http", "path": path, "query_string": query,
-        "headers": [(b"host", b"127.0.0.1")] + [(k.encode(), v.encode()) for k, v in (headers or {}).items()],
+        "type": "http", "method": method, "scheme": "http", "path": path, "query_string": query, "server": server,
+        "headers": ([(b"host", host.encode())] if host else []) + [(k.encode(), v.encode()) for k, v in pairs],
     }  # fmt: skip
     sent: list[dict] = []
+    pieces = list(body or [b""])
 
     async def receive() -> dict:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        if not pieces:
+            await asyncio.sleep(3600)  # nothing more ever comes
+        piece = pieces.pop(0)
+        if piece is None:
+            await asyncio.sleep(3600)
+        return {"type": "http.request", "body": piece, "more_body": bool(pieces)}
 
     async def send(message: dict) -> None:
         sent.append(message)
@@ -57,7 +83,7 @@ def request(front: ReplayingFront, method: str = "GET", path: str = "/sparql", q
 
 
 def front_for(app: CountingApp) -> ReplayingFront:
-    return ReplayingFront(app, ResponseStore())
+    return ReplayingFront(app, ResponseStore(), max_body_bytes=MAX_REQUEST_BODY)
 
 
 def test_a_repeated_get_is_replayed_byte_for_byte() -> None:
@@ -94,7 +120,9 @@ def test_head_and_if_none_match_are_answered_from_memory() -> None:
     assert app.calls == 1
 
 
-@pytest.mark.parametrize("header", ["range", "if-modified-since", "cookie", "authorization"])
+@pytest.mark.parametrize(
+    "header", ["range", "if-match", "if-modified-since", "if-unmodified-since", "cookie", "authorization"]
+)
 def test_requests_the_store_does_not_model_always_reach_the_app(header: str) -> None:
     app = CountingApp()
     front = front_for(app)
@@ -130,3 +158,66 @@ def test_a_url_the_wsgi_app_cannot_take_is_refused_with_400() -> None:
     assert status == 400 and b"UTF-8" in body and headers[b"content-type"].startswith(b"text/plain")
     status, _, _ = request(front, path="/doc/\udcff")
     assert status == 400 and app.calls == 0
+
+
+def test_repeated_negotiation_headers_are_keyed_as_the_application_sees_them() -> None:
+    app = CountingApp()
+    front = front_for(app)
+    request(front, headers=[("accept", "text/html"), ("accept", "*/*")])  # WSGI joins them: "text/html,*/*"
+    request(front, headers={"accept": "*/*"})
+    assert app.calls == 2  # not the first client's answer
+    request(front, headers={"accept": "text/html,*/*"})
+    assert app.calls == 2  # the same request as the first
+
+
+def test_requests_without_host_are_keyed_by_the_address_they_reached() -> None:
+    app = CountingApp()
+    front = front_for(app)
+    request(front, host=None, server=("127.0.0.2", 8000))
+    request(front, host=None, server=("127.0.0.1", 8000))
+    assert app.calls == 2
+
+
+def test_a_304_from_memory_keeps_the_cors_headers() -> None:
+    class CorsApp(CountingApp):
+        async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+            async def with_cors(message: dict) -> None:
+                if message["type"] == "http.response.start":
+                    message["headers"] = [*message["headers"], (b"access-control-allow-origin", b"*")]
+                await send(message)
+
+            await super().__call__(scope, receive, with_cors)
+
+    front = front_for(CorsApp())
+    request(front)
+    status, headers, _ = request(front, headers={"if-none-match": ETAG})
+    assert status == 304 and headers[b"access-control-allow-origin"] == b"*"
+
+
+@pytest.mark.parametrize("framing", ["content-length", "transfer-encoding"])
+def test_a_body_is_read_whole_and_handed_on_with_its_length(framing: str) -> None:
+    app = CountingApp()
+    front = front_for(app)
+    chunks = [b"query=", b"ASK", b"%7B%7D"]
+    header = ("content-length", "15") if framing == "content-length" else ("transfer-encoding", "chunked")
+    status, _, _ = request(front, "POST", headers=[header], body=chunks)
+    assert status == 200 and app.received == b"query=ASK%7B%7D"
+    assert (b"content-length", b"15") in app.scope["headers"]
+    assert all(name != b"transfer-encoding" for name, _ in app.scope["headers"])
+
+
+def test_a_body_over_the_limit_is_refused_before_the_application_sees_it() -> None:
+    app = CountingApp()
+    front = front_for(app)
+    status, _, text = request(front, "POST", headers={"content-length": str(MAX_REQUEST_BODY + 1)})
+    assert status == 413 and b"limit" in text
+    status, _, _ = request(front, "POST", headers={"transfer-encoding": "chunked"}, body=[b"x" * 600, b"x" * 600])
+    assert status == 413 and app.calls == 0
+
+
+def test_a_body_that_stops_arriving_gets_408(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(asgi, "BODY_SECONDS", 0.2)
+    app = CountingApp()
+    front = front_for(app)
+    status, _, text = request(front, "POST", headers={"content-length": "40"}, body=[b"abc", None])
+    assert status == 408 and b"did not arrive" in text and app.calls == 0

@@ -145,7 +145,12 @@ def test_post_forms(live_server: LiveServer, expected_people: set) -> None:
     accept = {"Accept": "application/sparql-results+json"}
     direct = requests.post(url, data=PEOPLE.encode(), headers={**accept, "Content-Type": "application/sparql-query"})
     form = requests.post(url, data={"query": PEOPLE}, headers=accept)
-    for response in (direct, form):
+    chunked = requests.post(  # a generator makes requests send Transfer-Encoding: chunked
+        url, data=(part.encode() for part in (PEOPLE[:40], PEOPLE[40:])),
+        headers={**accept, "Content-Type": "application/sparql-query"},
+    )  # fmt: skip
+    assert chunked.request.headers.get("Transfer-Encoding") == "chunked"
+    for response in (direct, form, chunked):
         assert response.status_code == 200
         rows = {(b["person"]["value"], b["name"]["value"]) for b in response.json()["results"]["bindings"]}
         assert rows == expected_people

@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     release = Release.open(release_dir or settings.release_dir)
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes * 4
+    app.config["MAX_CONTENT_LENGTH"] = max_request_bytes(settings)
     site = Site(settings=settings, release=release, graph=release.load_graph(), code_version=code_fingerprint())
     app.extensions["digigov"] = site
 
@@ -60,6 +60,11 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     if response_cache:
         app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def max_request_bytes(settings: Settings) -> int:
+    """The largest request body taken: room for the longest query, form-encoded."""
+    return settings.max_query_bytes * 4
 
 
 def code_fingerprint() -> str:

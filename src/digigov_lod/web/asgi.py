@@ -4,13 +4,18 @@ Most requests to a published release repeat earlier ones (the example queries, p
 catalog), and their answers are immutable. Answering those on the event loop, without handing the
 request to a thread, is what lets one Python process keep up with a native SPARQL server. Every
 other request goes, through a pool of threads, to the same Flask application that
-``digigov-lod serve`` runs, and its finished 200 responses are kept for the next time.
+``digigov-lod serve`` runs; what may be replayed (see :mod:`.response_cache`) is kept on the way.
+
+A request body is read whole on the event loop, within a size limit and a time limit, before a
+thread takes the request: a client that sends its body slowly or never costs no thread, and a
+chunked body reaches the application with its length.
 
     gunicorn --config python:digigov_lod.web.gunicorn_conf 'digigov_lod.web.asgi:create_asgi_app_from_environment()'
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
@@ -19,8 +24,8 @@ from typing import Any
 from a2wsgi import WSGIMiddleware
 
 from ..config import Settings, from_environment
-from . import create_app
-from .response_cache import KEY_HEADERS, MAX_BODY_BYTES, ResponseStore, raw
+from . import create_app, max_request_bytes
+from .response_cache import KEY_HEADERS, Recorder, ResponseStore, raw, request_key
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -29,15 +34,16 @@ Send = Callable[[Message], Awaitable[None]]
 AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 DEFAULT_THREADS = 8
-_KEY_HEADERS = tuple(h.encode() for h in KEY_HEADERS)
+BODY_SECONDS = 10.0  # the longest a request body may take to arrive
 
 
 class ReplayingFront:
     """Answers what ``store`` holds on the event loop; passes the rest to ``app`` and keeps its answers."""
 
-    def __init__(self, app: AsgiApp, store: ResponseStore) -> None:
+    def __init__(self, app: AsgiApp, store: ResponseStore, max_body_bytes: int) -> None:
         self.app = app
         self.store = store
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -47,57 +53,123 @@ class ReplayingFront:
         if problem:
             await send_text(send, 400, problem)
             return
-        headers = {name: value for name, value in scope["headers"]}  # names arrive lower-case
+        headers = joined_headers(scope)
         method = scope["method"]
-        if not self.store.usable(method, (name.decode("latin-1") for name in headers)):
-            await self.app(scope, receive, send)
+        if not self.store.usable(method, headers):
+            await self._pass_on(scope, receive, send, headers)
             return
-        key = (
+        server_host, server_port = scope.get("server") or ("", "")
+        host = headers.get("host") or f"{server_host}:{server_port}"  # without Host, links name the socket
+        key = request_key(
             scope.get("scheme", "http"),
-            headers.get(b"host", b""),
+            host,
             scope["path"],
-            scope["query_string"],
-            *(headers.get(name, b"") for name in _KEY_HEADERS),
+            scope["query_string"].decode("latin-1"),
+            *(headers.get(name, "") for name in KEY_HEADERS),
         )
         stored = self.store.get(key)
         if stored is not None:
-            if_none_match = headers.get(b"if-none-match")
+            if_none_match = headers.get("if-none-match")
             if if_none_match is None:  # the usual case: the whole answer again
                 await send({"type": "http.response.start", "status": stored.status, "headers": stored.raw_headers})
                 await send({"type": "http.response.body", "body": stored.body if method == "GET" else b""})
                 return
-            status, _, replayed, with_body = self.store.replay(stored, if_none_match.decode("latin-1"))
+            status, _, replayed, with_body = self.store.replay(stored, if_none_match)
             await send({"type": "http.response.start", "status": status, "headers": raw(replayed)})
             await send({"type": "http.response.body", "body": stored.body if with_body and method == "GET" else b""})
             return
-        if method == "HEAD" or b"if-none-match" in headers:
+        if method == "HEAD" or "if-none-match" in headers:
+            await self._pass_on(scope, receive, send, headers)
+            return
+        await self._pass_on(scope, receive, recording(send, Recorder(self.store, key)), headers)
+
+    async def _pass_on(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        """Hand the request to the application, with its body read first if it has one."""
+        if "content-length" not in headers and "transfer-encoding" not in headers:
             await self.app(scope, receive, send)
             return
-        await self._record(key, scope, receive, send)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            await send_text(send, 413, f"The request body is larger than the limit of {self.max_body_bytes} bytes.")
+            return
+        try:
+            body = await asyncio.wait_for(read_body(receive, self.max_body_bytes), BODY_SECONDS)
+        except TimeoutError:
+            await send_text(send, 408, f"The request body did not arrive within {BODY_SECONDS:g} s.")
+            return
+        except ClientGone:
+            return
+        if body is None:
+            await send_text(send, 413, f"The request body is larger than the limit of {self.max_body_bytes} bytes.")
+            return
+        framed = [(k, v) for k, v in scope["headers"] if k not in (b"content-length", b"transfer-encoding")]
+        scope = {**scope, "headers": [*framed, (b"content-length", str(len(body)).encode())]}
+        await self.app(scope, replaying_body(body, receive), send)
 
-    async def _record(self, key: tuple, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass the request on and keep a copy of a small complete answer."""
-        start: Message = {}
-        chunks: list[bytes] = []
-        size = 0
 
-        async def capture(message: Message) -> None:
-            nonlocal size
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body" and size <= MAX_BODY_BYTES:
-                chunks.append(message.get("body", b""))
-                size += len(chunks[-1])
-                if not message.get("more_body", False) and size <= MAX_BODY_BYTES:
-                    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start.get("headers", [])]
-                    self.store.put(key, start.get("status", 0), "", headers, b"".join(chunks))
-            await send(message)
+def joined_headers(scope: Scope) -> dict[str, str]:
+    """The request headers by lower-case name; repeated ones joined with "," as WSGI joins them."""
+    headers: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        headers[key] = f"{headers[key]},{text}" if key in headers else text
+    return headers
 
-        await self.app(scope, receive, capture)
+
+class ClientGone(Exception):
+    """The client closed the connection before its request body was complete."""
+
+
+async def read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or None when it is longer than ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise ClientGone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def replaying_body(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the body read before, then whatever the connection says next."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def recording(send: Send, recorder: Recorder) -> Send:
+    """A ``send`` that passes every message on and lets ``recorder`` keep a copy of the answer."""
+
+    async def send_and_keep(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])]
+            recorder.start(message["status"], "", headers)
+        elif message["type"] == "http.response.body":
+            recorder.add(message.get("body", b""))
+            if not message.get("more_body", False):
+                recorder.finish()
+        await send(message)
+
+    return send_and_keep
 
 
 def unusable_url(scope: Scope) -> str | None:
-    """Why the request's URL cannot be handed to a WSGI application, if it cannot."""
+    """Why the request's URL cannot be handed to a WSGI application, if it cannot. (gunicorn refuses
+    such request lines itself; this keeps the bridge from failing under other ASGI servers.)"""
     try:
         scope["path"].encode("utf-8")
         scope["query_string"].decode("ascii")
@@ -108,15 +180,23 @@ def unusable_url(scope: Scope) -> str | None:
 
 async def send_text(send: Send, status: int, text: str) -> None:
     body = f"{status}: {text}\n".encode()
-    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"access-control-allow-origin", b"*"),
+    ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
-def create_asgi_app(settings: Settings | None = None, release_dir: Path | None = None, threads: int = DEFAULT_THREADS):
+def create_asgi_app(
+    settings: Settings | None = None, release_dir: Path | None = None, threads: int = DEFAULT_THREADS
+) -> ReplayingFront:
     """The site for ``release_dir`` as an ASGI application (see the module docstring)."""
+    settings = settings or from_environment()
     wsgi = create_app(settings, release_dir, response_cache=False)
-    return ReplayingFront(WSGIMiddleware(wsgi, workers=threads), ResponseStore())  # type: ignore[arg-type]
+    bridge: AsgiApp = WSGIMiddleware(wsgi, workers=threads)  # type: ignore[arg-type, assignment]
+    return ReplayingFront(bridge, ResponseStore(), max_request_bytes(settings))
 
 
 def create_asgi_app_from_environment() -> ReplayingFront:

@@ -1,19 +1,20 @@
 """Answers repeated GET and HEAD requests from memory, for the WSGI and the ASGI entry points.
 
 Every response derived from a release is immutable while that release is served, so a
-finished 200 response can be replayed byte for byte for the same URL, Host and negotiation
-headers. This skips routing, negotiation and rendering on the hot path (canned queries,
-popular pages); a matching If-None-Match gets its 304 here too. Anything unusual — other
-methods, Range, If-Modified-Since, responses without an ETag, large bodies — goes through
-the application untouched.
+complete 200 response with an ETag can be replayed for the same scheme, host, path, query and
+negotiation headers (the server dates each answer afresh). This skips routing, negotiation and
+rendering on the hot path (canned queries, popular pages); a matching If-None-Match gets its 304
+here too. Anything unusual — other methods, Range and other conditional requests, cookies,
+responses without an ETag, bodies over 512 KB — goes through the application untouched.
 
-:class:`ResponseStore` holds the rules and the entries; :class:`ResponseCache` puts it in front
-of a WSGI application, and :mod:`.asgi` in front of the ASGI bridge.
+:class:`ResponseStore` holds the rules and the entries; :class:`Recorder` keeps a copy of an
+answer while it is sent; :class:`ResponseCache` puts them in front of a WSGI application, and
+:mod:`.asgi` in front of the ASGI bridge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -23,15 +24,24 @@ from ..sparql.cache import LruCache
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 Headers = list[tuple[str, str]]
+RequestKey = tuple[str, str, str, str, str, str]
 #: Request headers that select a variant: part of the key (with scheme, host, path and query).
 KEY_HEADERS = ("accept", "accept-language")
 #: Request headers that make a response differ in ways the store does not model.
-BYPASS_HEADERS = frozenset({"range", "if-modified-since", "if-range", "authorization", "cookie"})
+BYPASS_HEADERS = frozenset(
+    {"range", "if-range", "if-match", "if-modified-since", "if-unmodified-since", "authorization", "cookie"}
+)
 MAX_BODY_BYTES = 512 * 1024
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process; the least recently used responses go first
 #: Headers about one response rather than the representation: the server adds fresh ones to a replay.
 PER_RESPONSE_HEADERS = {"date", "server"}
 NOT_MODIFIED_HEADERS = {"etag", "last-modified", "vary", "cache-control", "content-location", "link"}
+
+
+def request_key(scheme: str, host: str, path: str, query: str, accept: str, accept_language: str) -> RequestKey:
+    """What a stored answer is filed under. Repeated request headers are joined with ", " first,
+    as a WSGI environ holds them, so the key always sees what the application saw."""
+    return (scheme, host, path, query, accept, accept_language)
 
 
 @dataclass(frozen=True)
@@ -65,10 +75,10 @@ class ResponseStore:
         """Whether a request with this method and these (lower-case) header names may use the store."""
         return method in ("GET", "HEAD") and BYPASS_HEADERS.isdisjoint(header_names)
 
-    def get(self, key: tuple) -> StoredResponse | None:
+    def get(self, key: RequestKey) -> StoredResponse | None:
         return self.entries.get(key)
 
-    def put(self, key: tuple, status: int, reason: str, headers: Headers, body: bytes) -> None:
+    def put(self, key: RequestKey, status: int, reason: str, headers: Headers, body: bytes) -> None:
         """Keep a finished response if it may be replayed: a complete 200 with an ETag."""
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
         if status == 200 and etag and len(body) <= MAX_BODY_BYTES:
@@ -79,9 +89,37 @@ class ResponseStore:
     def replay(stored: StoredResponse, if_none_match: str | None) -> tuple[int, str, Headers, bool]:
         """Status, reason, headers, and whether a body follows, for a request that hit ``stored``."""
         if if_none_match and parse_etags(if_none_match).contains_weak(unquote_etag(stored.etag)[0]):
-            kept = [(k, v) for k, v in stored.headers if k.lower() in NOT_MODIFIED_HEADERS or k.startswith("Access-")]
+            kept = [
+                (k, v)
+                for k, v in stored.headers
+                if k.lower() in NOT_MODIFIED_HEADERS or k.lower().startswith("access-")
+            ]
             return 304, "NOT MODIFIED", kept, False
         return stored.status, stored.reason, stored.headers, True
+
+
+class Recorder:
+    """Collects an answer as it goes out, and stores it at the end if it qualifies."""
+
+    def __init__(self, store: ResponseStore, key: RequestKey) -> None:
+        self.store, self.key = store, key
+        self.status = 0
+        self.reason = ""
+        self.headers: Headers = []
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def start(self, status: int, reason: str, headers: Headers) -> None:
+        self.status, self.reason, self.headers = status, reason, list(headers)
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size <= MAX_BODY_BYTES:  # past the limit it is not kept: stop collecting
+            self.chunks.append(chunk)
+
+    def finish(self) -> None:
+        if self.size <= MAX_BODY_BYTES:
+            self.store.put(self.key, self.status, self.reason, self.headers, b"".join(self.chunks))
 
 
 class ResponseCache:
@@ -96,9 +134,9 @@ class ResponseCache:
         names = (k[5:].replace("_", "-").lower() for k in environ if k.startswith("HTTP_"))
         if not self.store.usable(method, names):
             return self.app(environ, start_response)
-        key = (
-            environ.get("wsgi.url_scheme", ""),
-            environ.get("HTTP_HOST", ""),
+        key = request_key(
+            environ.get("wsgi.url_scheme", "http"),
+            environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}",
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             *(environ.get("HTTP_" + h.upper().replace("-", "_"), "") for h in KEY_HEADERS),
@@ -110,31 +148,34 @@ class ResponseCache:
             return [stored.body] if with_body and method == "GET" else [b""]
         if method == "HEAD" or "HTTP_IF_NONE_MATCH" in environ:
             return self.app(environ, start_response)
-        return self._record(key, environ, start_response)
+        return self._record(Recorder(self.store, key), environ, start_response)
 
-    def _record(self, key: tuple, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        captured: dict[str, object] = {}
-
-        def capture(status: str, headers: Headers, exc_info=None):  # type: ignore[no-untyped-def]
-            captured["status"], captured["headers"] = status, headers
+    def _record(self, recorder: Recorder, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        def capture(status: str, headers: Headers, exc_info: object = None) -> Callable:
+            code, _, reason = status.partition(" ")
+            recorder.start(int(code) if code.isdigit() else 0, reason, headers)
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         result = self.app(environ, capture)
-        headers: Headers = list(captured.get("headers", []))  # type: ignore[call-overload]
-        length = next((v for k, v in headers if k.lower() == "content-length"), None)
+        length = next((v for k, v in recorder.headers if k.lower() == "content-length"), None)
         if length and int(length) > MAX_BODY_BYTES:
             return result  # streamed as the app made it (downloads keep their file wrapper)
-        chunks = []
-        try:
-            for chunk in result:
-                chunks.append(chunk)
-        finally:
-            close = getattr(result, "close", None)
-            if close:
-                close()
-        body = b"".join(chunks)
-        headers = list(captured.get("headers", []))  # type: ignore[call-overload]
-        code, _, reason = str(captured.get("status", "")).partition(" ")
-        if code.isdigit():
-            self.store.put(key, int(code), reason, headers, body)
-        return [body]
+        return _Recording(result, recorder)
+
+
+class _Recording:
+    """The application's body, passed on chunk by chunk while the recorder keeps a copy."""
+
+    def __init__(self, result: Iterable[bytes], recorder: Recorder) -> None:
+        self.result, self.recorder = result, recorder
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.result:
+            self.recorder.add(chunk)
+            yield chunk
+        self.recorder.finish()
+
+    def close(self) -> None:
+        close = getattr(self.result, "close", None)
+        if close:
+            close()
