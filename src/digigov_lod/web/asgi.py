@@ -17,21 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
-from typing import Any
-
-from a2wsgi import WSGIMiddleware
 
 from ..config import Settings, from_environment
 from . import create_app, max_request_bytes
+from .asgi_types import AsgiApp, Message, Receive, Scope, Send
+from .bridge import ThreadBridge
 from .response_cache import KEY_HEADERS, Recorder, ResponseStore, raw, request_key
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 DEFAULT_THREADS = 8
 BODY_SECONDS = 10.0  # the longest a request body may take to arrive
@@ -195,8 +187,7 @@ def create_asgi_app(
     """The site for ``release_dir`` as an ASGI application (see the module docstring)."""
     settings = settings or from_environment()
     wsgi = create_app(settings, release_dir, response_cache=False)
-    bridge: AsgiApp = WSGIMiddleware(wsgi, workers=threads)  # type: ignore[arg-type, assignment]
-    return ReplayingFront(bridge, ResponseStore(), max_request_bytes(settings))
+    return ReplayingFront(ThreadBridge(wsgi, threads), ResponseStore(), max_request_bytes(settings))
 
 
 def create_asgi_app_from_environment() -> ReplayingFront:
