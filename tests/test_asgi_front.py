@@ -55,12 +55,14 @@ def request(
     body: list[bytes] | None = None,
     host: str | None = "127.0.0.1",
     server: tuple[str, int] = ("127.0.0.1", 8000),
+    version: str = "1.1",
 ) -> tuple[int, dict[bytes, bytes], bytes]:
     """One request through ``front``: status, headers and the whole body. ``body`` arrives in the
     chunks given (``None`` in the list: the client stops sending)."""
     pairs = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
     scope = {
         "type": "http", "method": method, "scheme": "http", "path": path, "query_string": query, "server": server,
+        "http_version": version,
         "headers": ([(b"host", host.encode())] if host else []) + [(k.encode(), v.encode()) for k, v in pairs],
     }  # fmt: skip
     sent: list[dict] = []
@@ -170,12 +172,18 @@ def test_repeated_negotiation_headers_are_keyed_as_the_application_sees_them() -
     assert app.calls == 2  # the same request as the first
 
 
-def test_requests_without_host_are_keyed_by_the_address_they_reached() -> None:
+def test_http10_requests_without_host_are_keyed_by_the_address_they_reached() -> None:
     app = CountingApp()
     front = front_for(app)
-    request(front, host=None, server=("127.0.0.2", 8000))
-    request(front, host=None, server=("127.0.0.1", 8000))
+    request(front, host=None, server=("127.0.0.2", 8000), version="1.0")
+    request(front, host=None, server=("127.0.0.1", 8000), version="1.0")
     assert app.calls == 2
+
+
+def test_http11_requests_without_host_are_refused() -> None:
+    app = CountingApp()
+    status, _, text = request(front_for(app), host=None)
+    assert status == 400 and b"Host" in text and app.calls == 0
 
 
 def test_a_304_from_memory_keeps_the_cors_headers() -> None:

@@ -46,12 +46,15 @@ class ReplayingFront:
             await send_text(send, 400, problem)
             return
         headers = joined_headers(scope)
+        if "host" not in headers and scope.get("http_version", "1.1") not in ("1.0", "0.9"):
+            await send_text(send, 400, "An HTTP/1.1 request needs a Host header (RFC 9112, section 3.2).")
+            return
         method = scope["method"]
         if not self.store.usable(method, headers):
             await self._pass_on(scope, receive, send, headers)
             return
         server_host, server_port = scope.get("server") or ("", "")
-        host = headers.get("host") or f"{server_host}:{server_port}"  # without Host, links name the socket
+        host = headers.get("host") or f"{server_host}:{server_port}"  # HTTP/1.0 without Host: links name the socket
         key = request_key(
             scope.get("scheme", "http"),
             host,
