@@ -30,7 +30,7 @@ build: $(VENV)/.installed
 	$(BIN)/digigov-lod build --release $(RELEASE)
 
 run: build
-	DIGIGOV_RELEASE_DIR=$(RELEASE) $(BIN)/gunicorn --config python:digigov_lod.web.gunicorn_conf --bind $(HOST):$(PORT) \
+	DIGIGOV_RELEASE_DIR=$(RELEASE) exec $(BIN)/gunicorn --config python:digigov_lod.web.gunicorn_conf --bind $(HOST):$(PORT) \
 		'digigov_lod.web.asgi:create_asgi_app_from_environment()'
 
 test: $(VENV)/.installed-test node_modules/.installed

@@ -68,6 +68,16 @@ def test_version_is_a_content_hash(tmp_path: Path, project_settings: Settings, r
     assert Release.open(again).version == release.version
 
 
+def test_the_fingerprint_follows_every_file_where_the_version_follows_the_graph(release: Release) -> None:
+    """The same graph built at another time has the same version, but its catalog (with the build
+    time) differs: validators built from the fingerprint tell the two apart."""
+    assert Release(release.path, json.loads(json.dumps(release.manifest))).fingerprint == release.fingerprint
+    files = [dict(f) for f in release.manifest["files"]]
+    files[0]["sha256"] = "0" * 64
+    later = Release(release.path, {**release.manifest, "files": files})
+    assert later.version == release.version and later.fingerprint != release.fingerprint
+
+
 def test_rebuilding_unchanged_sources_changes_nothing(project_copy: Settings) -> None:
     """Same content, same release: dates, checksums and catalog stay as they were."""
     before = _snapshot(project_copy.release_dir)

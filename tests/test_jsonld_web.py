@@ -182,6 +182,10 @@ def test_cli_prints_the_snippet(no_network: list[str]) -> None:
     result = runner.invoke(embed_command, ["person/lena-micko", "--html", "--lang", "en"])
     assert result.exit_code == 0 and result.output.startswith('<script type="application/ld+json">')
     assert runner.invoke(embed_command, [BASE + "id/person/nobody"]).exit_code == 1
+    small = runner.invoke(embed_command, ["--conference", "--depth", "1"])
+    full = runner.invoke(embed_command, ["--conference"])
+    assert small.exit_code == 0 and len(small.output) * 2 < len(full.output)
+    assert runner.invoke(embed_command, ["--conference", "--depth", "9"]).exit_code == 2
     assert no_network == []
 
 

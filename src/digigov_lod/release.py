@@ -206,6 +206,13 @@ class Release:
         return self.manifest["version"]
 
     @property
+    def fingerprint(self) -> str:
+        """A short hash of the manifest, which lists every file's SHA-256: it changes whenever any
+        byte of the release does, also where the graph (and so the version) stays the same."""
+        canonical = json.dumps(self.manifest, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(canonical).hexdigest()[:8]
+
+    @property
     def base_iri(self) -> str:
         return self.manifest["base_iri"]
 

@@ -8,8 +8,18 @@ from pathlib import Path
 import click
 
 from ..iris import things_namespace
-from .embed import DEFAULT_LANGUAGE, LANGUAGES, VARIANTS, NoSuchResource, Options, conference_iri, json_text, snippet
+from .embed import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    VARIANTS,
+    NoSuchResource,
+    Options,
+    conference_iri,
+    json_text,
+    snippet,
+)
 from .embed import script_element as _script_element
+from .frames import DEFAULT_DEPTH
 
 
 @click.command("embed")
@@ -17,10 +27,17 @@ from .embed import script_element as _script_element
 @click.option("--conference", is_flag=True, help="The whole conference (DigiGov 2017) instead of IRI.")
 @click.option("--variant", type=click.Choice(VARIANTS), default="embed", show_default=True)
 @click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True)
+@click.option(
+    "--depth",
+    type=click.IntRange(0, DEFAULT_DEPTH),
+    default=DEFAULT_DEPTH,
+    show_default=True,
+    help="How many levels of nested things are spelt out (1 gives a small snippet).",
+)
 @click.option("--html", "as_html", is_flag=True, help="Print the <script type=application/ld+json> element.")
 @click.option("--release", type=click.Path(path_type=Path), help="Read a release folder instead of the sources.")
 def embed_command(
-    iri: str | None, conference: bool, variant: str, lang: str, as_html: bool, release: Path | None
+    iri: str | None, conference: bool, variant: str, lang: str, depth: int, as_html: bool, release: Path | None
 ) -> None:
     """Print the JSON-LD snippet of IRI (a full IRI or kind/slug, e.g. event/digigov-2017) for a web page."""
     from ..config import from_environment
@@ -43,7 +60,7 @@ def embed_command(
     if not iri.startswith(("http://", "https://")):
         iri = things_namespace(base) + iri.removeprefix("id/").strip("/")
     try:
-        document = snippet(graph, iri, Options(variant=variant, lang=lang), base)
+        document = snippet(graph, iri, Options(variant=variant, lang=lang, depth=depth), base)
     except NoSuchResource:
         click.echo(f"{iri} is not described in the dataset", err=True)
         sys.exit(1)

@@ -7,6 +7,7 @@ error, and a hint where one is possible (an undeclared prefix).
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from ..messages import Message
@@ -15,6 +16,104 @@ _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:")
 _MAX_EXPECTED = 160
 _CHARACTER_CLASSES = re.compile(r"\[[^\]]*\],?")  # the engine's ['a' ..= 'z'] lists: noise for readers
+#: Strings, IRIs and comments, blanked out before looking for misspelt keywords.
+_OPAQUE = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
+#: Bare words: not variables, prefixed names, language tags or datatypes.
+_BARE_WORD = re.compile(r"(?<![\w?$:@^.-])([A-Za-z][A-Za-z_]*)(?![\w:-])")
+KEYWORDS = frozenset(
+    [
+        "SELECT",
+        "CONSTRUCT",
+        "DESCRIBE",
+        "ASK",
+        "WHERE",
+        "FROM",
+        "NAMED",
+        "PREFIX",
+        "BASE",
+        "DISTINCT",
+        "REDUCED",
+        "ORDER",
+        "BY",
+        "ASC",
+        "DESC",
+        "LIMIT",
+        "OFFSET",
+        "GROUP",
+        "HAVING",
+        "OPTIONAL",
+        "UNION",
+        "MINUS",
+        "FILTER",
+        "BIND",
+        "VALUES",
+        "GRAPH",
+        "SERVICE",
+        "SILENT",
+        "AS",
+        "NOT",
+        "EXISTS",
+        "IN",
+        "UNDEF",
+        "TRUE",
+        "FALSE",
+        "A",
+        "STR",
+        "LANG",
+        "LANGMATCHES",
+        "DATATYPE",
+        "BOUND",
+        "IRI",
+        "URI",
+        "BNODE",
+        "RAND",
+        "ABS",
+        "CEIL",
+        "FLOOR",
+        "ROUND",
+        "CONCAT",
+        "STRLEN",
+        "UCASE",
+        "LCASE",
+        "CONTAINS",
+        "STRSTARTS",
+        "STRENDS",
+        "STRBEFORE",
+        "STRAFTER",
+        "YEAR",
+        "MONTH",
+        "DAY",
+        "HOURS",
+        "MINUTES",
+        "SECONDS",
+        "TIMEZONE",
+        "TZ",
+        "NOW",
+        "UUID",
+        "STRUUID",
+        "COALESCE",
+        "IF",
+        "STRLANG",
+        "STRDT",
+        "SAMETERM",
+        "ISIRI",
+        "ISURI",
+        "ISBLANK",
+        "ISLITERAL",
+        "ISNUMERIC",
+        "REGEX",
+        "SUBSTR",
+        "REPLACE",
+        "COUNT",
+        "SUM",
+        "MIN",
+        "MAX",
+        "AVG",
+        "SAMPLE",
+        "GROUP_CONCAT",
+        "SEPARATOR",
+    ]
+)
 
 
 def readable_syntax_error(query: str, engine_message: str) -> Message:
@@ -40,7 +139,27 @@ def readable_syntax_error(query: str, engine_message: str) -> Message:
     expected = " ".join(_CHARACTER_CLASSES.sub("", match.group(3)).split()).replace(" ,", ",").strip(" ,")
     if len(expected) > _MAX_EXPECTED:
         expected = expected[:_MAX_EXPECTED] + " …"
-    return Message(
-        f"SPARQL syntax error at line {line_no}, column {column}, near {near!r}: {expected}",
-        f"SPARQL-syntaxfel på rad {line_no}, kolumn {column}, vid {near!r}: {expected}",
-    )
+    expected_sv = expected.replace("expected one of", "väntade ett av").replace("expected", "väntade")
+    en = f"SPARQL syntax error at line {line_no}, column {column}, near {near!r}: {expected}"
+    sv = f"SPARQL-syntaxfel på rad {line_no}, kolumn {column}, vid {near!r}: {expected_sv}"
+    misspelt = misspelt_keyword(lines[:line_no])
+    if misspelt:
+        word, keyword, at_line = misspelt
+        en += f". {word!r} on line {at_line} is not a SPARQL keyword: did you mean {keyword}?"
+        sv += f". {word!r} på rad {at_line} är inget nyckelord i SPARQL: menade du {keyword}?"
+    return Message(en, sv)
+
+
+def misspelt_keyword(lines: list[str]) -> tuple[str, str, int] | None:
+    """The last bare word in ``lines`` that is no keyword but close to one: (word, keyword, line).
+
+    The engine reports where parsing failed, which is often a token or more after a misspelt
+    keyword (``ORDR BY`` fails at ``BY``), and lists what it expected there, not what was meant."""
+    found = None
+    for number, line in enumerate(lines, start=1):
+        for word in _BARE_WORD.findall(_OPAQUE.sub(lambda m: " " * len(m.group()), line)):
+            if word.upper() not in KEYWORDS:
+                close = difflib.get_close_matches(word.upper(), KEYWORDS, n=1, cutoff=0.75)
+                if close:
+                    found = (word, close[0], number)
+    return found

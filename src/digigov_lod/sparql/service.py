@@ -116,7 +116,16 @@ class QueryService:
             return cached
         stopped = self.timed_out.recall(run_key)
         if stopped is not None:  # it would only run out of time again, and cost a worker restart
-            raise QueryTimeout(stopped)
+            raise QueryTimeout(
+                Message(
+                    f"Not run: this query was stopped at the time limit ({self.timeout:g} s) less than "
+                    f"{TIMEOUT_MEMORY_S:g} s ago and would only be stopped again. Narrow it down (fewer "
+                    "patterns, a LIMIT inside, a FILTER earlier) and send the new version.",
+                    f"Inte körd: frågan stoppades vid tidsgränsen ({self.timeout:g} s) för mindre än "
+                    f"{TIMEOUT_MEMORY_S:g} s sedan och skulle bara stoppas igen. Avgränsa den (färre "
+                    "mönster, en LIMIT inuti, ett FILTER tidigare) och skicka den nya versionen.",
+                )
+            )
         job = QueryJob(
             query,
             plan.form,

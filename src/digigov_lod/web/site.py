@@ -30,8 +30,9 @@ class Site:
 
     @property
     def etag(self) -> str:
-        """Strong validator shared by every response derived from this release and this code."""
-        return f"{self.release.version}-{self.code_version}" if self.code_version else self.release.version
+        """Strong validator shared by every response derived from these release files and this code."""
+        release = f"{self.release.version}-{self.release.fingerprint}"
+        return f"{release}-{self.code_version}" if self.code_version else release
 
     @property
     def last_modified(self) -> str:
