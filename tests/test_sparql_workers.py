@@ -149,3 +149,40 @@ def test_a_busy_engine_dies_with_its_parent(source: GraphSource) -> None:
             parent.wait(10)
         if engine and _alive(engine):
             os.kill(engine, signal.SIGKILL)
+
+
+def _run_out_of_time(pool: WorkerPool, seconds: float) -> None:
+    with pytest.raises(QueryTimeout):
+        pool.run(_job(RUNAWAY), seconds)
+
+
+def test_a_simple_query_gets_an_extra_engine_while_the_kept_ones_are_busy(source: GraphSource) -> None:
+    pool = WorkerPool([source], size=1, max_size=2)
+    try:
+        pool.run(_job(), 5)
+        slow = threading.Thread(target=_run_out_of_time, args=(pool, 3), daemon=True)
+        slow.start()
+        time.sleep(0.3)  # the one kept engine is busy now
+        started = time.monotonic()
+        assert pool.run(_job(), 5).rows == 1
+        assert time.monotonic() - started < 2, "waited for the busy engine instead of starting another"
+        assert pool.live == 2
+        slow.join(10)
+        assert _wait_until(lambda: pool.live == 1), "the extra engine was kept after the rush"
+    finally:
+        pool.close()
+
+
+def test_the_pool_grows_no_further_than_its_limit(source: GraphSource) -> None:
+    pool = WorkerPool([source], size=1, max_size=1)
+    try:
+        pool.run(_job(), 5)
+        slow = threading.Thread(target=_run_out_of_time, args=(pool, 2), daemon=True)
+        slow.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        pool.run(_job(), 5)  # waits for the only engine's replacement
+        assert time.monotonic() - started > 1.0 and pool.live == 1
+        slow.join(10)
+    finally:
+        pool.close()

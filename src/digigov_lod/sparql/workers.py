@@ -31,6 +31,7 @@ from .isolation import isolate_network
 _CONTEXT = mp.get_context("spawn")  # never fork a threaded web server
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 STARTUP_TIMEOUT_S = 60.0  # loading the release into a new engine process must not take longer
+EXTRA_FACTOR = 3  # engines a pool may hold when busy, as a multiple of its kept size
 _STARTUP_POLL_S = 0.25
 
 log = logging.getLogger(__name__)
@@ -128,14 +129,25 @@ class _Worker:
 class WorkerPool:
     """A number of engine processes; :meth:`run` answers one job with a deadline.
 
+    ``size`` engines are kept. When all are busy (say, with queries that will run into the time
+    limit), a query gets an extra engine at once, up to ``max_size`` in all: one starts in about
+    0.1 s, so a simple query need not wait behind slow ones. Extras stop once they are idle again.
+
     A worker that timed out or crashed is killed and a replacement is started in the background.
     If a replacement cannot start, the pool shrinks; when no worker is left, the next query tries
     to start one and reports an EngineFailure if that fails too. The pool never holds a dead worker.
     """
 
-    def __init__(self, sources: list[GraphSource], size: int = 2, startup_timeout: float = STARTUP_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        sources: list[GraphSource],
+        size: int = 2,
+        startup_timeout: float = STARTUP_TIMEOUT_S,
+        max_size: int | None = None,
+    ) -> None:
         self.sources = sources
         self.size = size
+        self.max_size = max(size, max_size if max_size is not None else size * EXTRA_FACTOR)
         self.startup_timeout = startup_timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -175,6 +187,10 @@ class WorkerPool:
     def _retire(self, worker: _Worker) -> None:
         """Kill ``worker`` and start a replacement in the background (or shrink the pool)."""
         worker.stop()
+        with self._lock:
+            if self._live > self.size:  # an extra: nothing to replace
+                self._live -= 1
+                return
 
         def replace() -> None:
             try:
@@ -197,14 +213,9 @@ class WorkerPool:
         """Answer ``job``; raise QueryError, QueryTimeout, PoolBusy or EngineFailure."""
         self._ensure_started()
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty as exc:
-            raise PoolBusy(
-                Message(
-                    "all query workers are busy; try again shortly",
-                    "alla frågemotorer är upptagna; försök igen om en stund",
-                )
-            ) from exc
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            worker = self._extra() or self._wait_for_idle(timeout)
         try:
             worker.connection.send(job)
             if not worker.connection.poll(timeout):
@@ -219,12 +230,47 @@ class WorkerPool:
         except (EOFError, OSError) as exc:
             self._retire(worker)
             raise EngineFailure(f"the query engine stopped unexpectedly ({type(exc).__name__}); try again") from exc
-        self._idle.put(worker)
+        self._release(worker)
         if status == "error":
             raise QueryError(payload)
         if status == "failure":
             raise EngineFailure(f"the query engine failed: {payload}")
         return payload
+
+    def _extra(self) -> _Worker | None:
+        """A new engine beyond the kept ones, if the pool may grow; None otherwise."""
+        with self._lock:
+            if self._closed or self._live >= self.max_size:
+                return None
+            self._live += 1
+        try:
+            return self._start_worker()
+        except EngineFailure:
+            with self._lock:
+                self._live -= 1
+            return None
+
+    def _wait_for_idle(self, timeout: float) -> _Worker:
+        try:
+            return self._idle.get(timeout=timeout)
+        except queue.Empty as exc:
+            raise PoolBusy(
+                Message(
+                    "all query workers are busy; try again shortly",
+                    "alla frågemotorer är upptagna; försök igen om en stund",
+                )
+            ) from exc
+
+    def _release(self, worker: _Worker) -> None:
+        """Back to the idle engines, or stopped if it is an extra that is no longer needed."""
+        with self._lock:
+            surplus = self._live > self.size and self._idle.qsize() >= self.size
+            if surplus:
+                self._live -= 1
+        if surplus:
+            worker.stop()
+        else:
+            self._idle.put(worker)
 
     def close(self) -> None:
         with self._lock:
