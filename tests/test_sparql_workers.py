@@ -58,7 +58,7 @@ def test_a_crashed_engine_is_an_engine_failure_and_is_replaced(source: GraphSour
         with pytest.raises(EngineFailure, match="stopped unexpectedly"):
             pool.run(_job(), 10)
         assert pool.run(_job(), 30).body.splitlines()[1] == b"60"  # a replacement answers
-        assert pool.live == 1 and all(w.process.is_alive() for w in pool._idle.queue)
+        assert 1 <= pool.live <= pool.max_size and all(w.process.is_alive() for w in pool._idle.queue)
     finally:
         pool.close()
 
@@ -168,7 +168,7 @@ def test_a_simple_query_gets_an_extra_engine_while_the_kept_ones_are_busy(source
         assert time.monotonic() - started < 2, "waited for the busy engine instead of starting another"
         assert pool.live == 2
         slow.join(10)
-        assert _wait_until(lambda: pool.live == 1), "the extra engine was kept after the rush"
+        assert _wait_until(lambda: pool.live == 1), "the timed-out engine was replaced although an extra was there"
     finally:
         pool.close()
 

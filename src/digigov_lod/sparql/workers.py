@@ -32,6 +32,7 @@ _CONTEXT = mp.get_context("spawn")  # never fork a threaded web server
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 STARTUP_TIMEOUT_S = 60.0  # loading the release into a new engine process must not take longer
 EXTRA_FACTOR = 3  # engines a pool may hold when busy, as a multiple of its kept size
+EXTRA_AFTER_S = 0.05  # how long a query waits for a busy engine before it gets an extra one
 _STARTUP_POLL_S = 0.25
 
 log = logging.getLogger(__name__)
@@ -129,9 +130,11 @@ class _Worker:
 class WorkerPool:
     """A number of engine processes; :meth:`run` answers one job with a deadline.
 
-    ``size`` engines are kept. When all are busy (say, with queries that will run into the time
-    limit), a query gets an extra engine at once, up to ``max_size`` in all: one starts in about
-    0.1 s, so a simple query need not wait behind slow ones. Extras stop once they are idle again.
+    ``size`` engines start with the pool. When all are busy for longer than ``EXTRA_AFTER_S`` (say,
+    with queries that will run into the time limit), a query gets an extra engine, up to
+    ``max_size`` in all: one starts in about 0.1 s, so a simple query need not wait behind slow
+    ones. Extras stay for the next busy moment (starting and stopping them under a steady load
+    would cost more than they save); a timed-out extra is not replaced.
 
     A worker that timed out or crashed is killed and a replacement is started in the background.
     If a replacement cannot start, the pool shrinks; when no worker is left, the next query tries
@@ -213,7 +216,7 @@ class WorkerPool:
         """Answer ``job``; raise QueryError, QueryTimeout, PoolBusy or EngineFailure."""
         self._ensure_started()
         try:
-            worker = self._idle.get_nowait()
+            worker = self._idle.get(timeout=EXTRA_AFTER_S)  # busy engines usually free up in milliseconds
         except queue.Empty:
             worker = self._extra() or self._wait_for_idle(timeout)
         try:
@@ -230,7 +233,7 @@ class WorkerPool:
         except (EOFError, OSError) as exc:
             self._retire(worker)
             raise EngineFailure(f"the query engine stopped unexpectedly ({type(exc).__name__}); try again") from exc
-        self._release(worker)
+        self._idle.put(worker)
         if status == "error":
             raise QueryError(payload)
         if status == "failure":
@@ -260,17 +263,6 @@ class WorkerPool:
                     "alla frågemotorer är upptagna; försök igen om en stund",
                 )
             ) from exc
-
-    def _release(self, worker: _Worker) -> None:
-        """Back to the idle engines, or stopped if it is an extra that is no longer needed."""
-        with self._lock:
-            surplus = self._live > self.size and self._idle.qsize() >= self.size
-            if surplus:
-                self._live -= 1
-        if surplus:
-            worker.stop()
-        else:
-            self._idle.put(worker)
 
     def close(self) -> None:
         with self._lock:
