@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -11,7 +13,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pytest
 import requests
 
 from digigov_lod.release import Release
@@ -88,3 +92,23 @@ def start_server(release_path: Path, cwd: Path | None = None, **env_overrides: s
         process.kill()
         raise RuntimeError("server did not answer within 30 s")
     return LiveServer(url, Release.open((cwd or Path.cwd()) / release_path).base_iri, process)
+
+
+def run_node_json(script: Path, payload: object, *args: str, package: str | None = None) -> Any:
+    """Run a node script of tests/js with ``payload`` as JSON on stdin; its JSON output.
+
+    Skips the test where node (or the npm ``package`` the script needs) is not installed."""
+    node = shutil.which("node")
+    if node is None or (package and not (PROJECT_ROOT / "node_modules" / package).is_dir()):
+        pytest.skip(f"node or the npm package {package} is not installed (make test installs both)")
+    run = subprocess.run(
+        [node, str(script), *args],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)

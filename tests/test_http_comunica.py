@@ -7,16 +7,13 @@ of the wider Linked Data world uses it. All queries run in one node process (tes
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from collections import Counter
 from functools import cache
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
-from support import PROJECT_ROOT, LiveServer
+from support import PROJECT_ROOT, LiveServer, run_node_json
 
 from digigov_lod.sparql.examples import load_examples
 
@@ -37,21 +34,8 @@ EXTRA_QUERIES = {
 
 @cache
 def comunica_answers(endpoint: str) -> dict[str, dict]:
-    node = shutil.which("node")
-    if node is None or not (PROJECT_ROOT / "node_modules" / "@comunica" / "query-sparql").is_dir():
-        pytest.skip("node or the Comunica package is not installed (make test installs both)")
     queries = {q.id: q.text for q in EXAMPLES} | EXTRA_QUERIES
-    run = subprocess.run(
-        [node, str(SCRIPT)],
-        input=json.dumps({"endpoint": endpoint, "queries": queries}),
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=PROJECT_ROOT,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return run_node_json(SCRIPT, {"endpoint": endpoint, "queries": queries}, package="@comunica/query-sparql")
 
 
 def rdflib_term(term: dict) -> Node:

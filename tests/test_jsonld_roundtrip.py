@@ -19,8 +19,6 @@ Step 2 is re-implemented here on purpose, independently of ``jsonld.embed.prepar
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -29,7 +27,7 @@ import pytest
 from pyld import jsonld
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
-from support import PROJECT_ROOT
+from support import PROJECT_ROOT, run_node_json
 
 from digigov_lod.graph import load_sources
 from digigov_lod.jsonld import Options, conference_iri, iter_resources, select, snippet
@@ -134,20 +132,7 @@ def all_snippets() -> dict[str, dict]:
 @cache
 def js_triples() -> dict[str, str]:
     """N-Quads of every snippet by the reference JavaScript implementation, in one node process."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    run = subprocess.run(
-        [node, str(EXPAND_JS), "batch"],
-        input=json.dumps(all_snippets()),
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=PROJECT_ROOT,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return run_node_json(EXPAND_JS, all_snippets(), "batch", package="jsonld")
 
 
 def test_there_are_resources_to_check() -> None:
