@@ -65,12 +65,12 @@ class ReplayingFront:
         stored = self.store.get(key)
         if stored is not None:
             if_none_match = headers.get("if-none-match")
-            if if_none_match is None:  # the usual case: the whole answer again
-                await send({"type": "http.response.start", "status": stored.status, "headers": stored.raw_headers})
-                await send({"type": "http.response.body", "body": stored.body if method == "GET" else b""})
-                return
-            status, _, replayed, with_body = self.store.replay(stored, if_none_match)
-            await send({"type": "http.response.start", "status": status, "headers": raw(replayed)})
+            if if_none_match is None:  # the usual case: the whole answer again, headers encoded once
+                status, raw_headers, with_body = stored.status, stored.raw_headers, True
+            else:
+                status, _, replayed, with_body = self.store.replay(stored, if_none_match)
+                raw_headers = raw(replayed)
+            await send({"type": "http.response.start", "status": status, "headers": raw_headers})
             await send({"type": "http.response.body", "body": stored.body if with_body and method == "GET" else b""})
             return
         if method == "HEAD" or "if-none-match" in headers:
@@ -83,9 +83,10 @@ class ReplayingFront:
         if "content-length" not in headers and "transfer-encoding" not in headers:
             await self.app(scope, receive, send)
             return
+        too_large = f"The request body is larger than the limit of {self.max_body_bytes} bytes."
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await send_text(send, 413, f"The request body is larger than the limit of {self.max_body_bytes} bytes.")
+            await send_text(send, 413, too_large)  # refused before a byte of it is read
             return
         try:
             body = await asyncio.wait_for(read_body(receive, self.max_body_bytes), BODY_SECONDS)
@@ -95,7 +96,7 @@ class ReplayingFront:
         except ClientGone:
             return
         if body is None:
-            await send_text(send, 413, f"The request body is larger than the limit of {self.max_body_bytes} bytes.")
+            await send_text(send, 413, too_large)
             return
         framed = [(k, v) for k, v in scope["headers"] if k not in (b"content-length", b"transfer-encoding")]
         scope = {**scope, "headers": [*framed, (b"content-length", str(len(body)).encode())]}
