@@ -19,6 +19,8 @@ CASES = [
     ("sparql", {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": "http://example.org/g"},
      "är ingen graf i den här datamängden", "is not a graph of this dataset"),
     ("sparql/examples/no-such-example", {}, "Det finns ingen exempelfråga", "There is no example query"),
+    ("sparql", [("query", "ASK {}"), ("query", "ASK {}")], "En fråga per begäran", "Exactly one query"),
+    ("sparql", {"update": "CLEAR ALL"}, "tjänsten är skrivskyddad", "this endpoint is read-only"),
 ]  # fmt: skip
 
 

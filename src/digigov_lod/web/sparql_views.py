@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode
 from flask import Blueprint, Response, render_template, request, url_for
 
 from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, SPARQL_JSON, TURTLE, Format
-from ..messages import message_of, worded
+from ..messages import Message, message_of, worded
 from ..release import serialize
 from ..sparql.description import service_description
 from ..sparql.examples import find_example, load_examples
@@ -35,6 +35,12 @@ UPDATE_TYPE = "application/sparql-update"
 HTML_MAX_ROWS = 500
 
 
+READ_ONLY = Message(
+    "SPARQL Update is not allowed: this endpoint is read-only.",
+    "SPARQL Update är inte tillåtet: tjänsten är skrivskyddad.",
+)
+
+
 class ProtocolError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -54,21 +60,38 @@ def _request_parameters() -> tuple[str | None, dict[str, list[str]]]:
         elif media == QUERY_TYPE:
             query = request.get_data(as_text=True)
             if "query" in params:
-                raise ProtocolError(400, "Give the query either in the body or as ?query=, not both.")
+                raise ProtocolError(
+                    400,
+                    Message(
+                        "Give the query either in the body or as ?query=, not both.",
+                        "Skicka frågan antingen i kroppen eller som ?query=, inte båda.",
+                    ),
+                )
         elif media == UPDATE_TYPE:
-            raise ProtocolError(400, "SPARQL Update is not allowed: this endpoint is read-only.")
+            raise ProtocolError(400, READ_ONLY)
         else:
+            shown = media or "(none)"
             raise ProtocolError(
                 415,
-                f"Unsupported Content-Type {media or '(none)'!r}: POST a query as {QUERY_TYPE} "
-                f"or as {FORM_TYPE} with a 'query' field.",
+                Message(
+                    f"Unsupported Content-Type {shown!r}: POST a query as {QUERY_TYPE} "
+                    f"or as {FORM_TYPE} with a 'query' field.",
+                    f"Content-Type {shown!r} stöds inte: skicka en fråga som {QUERY_TYPE} "
+                    f"eller som {FORM_TYPE} med ett fält 'query'.",
+                ),
             )
     if "update" in params:
-        raise ProtocolError(400, "SPARQL Update is not allowed: this endpoint is read-only.")
+        raise ProtocolError(400, READ_ONLY)
     if query is None and "query" in params:
         values = params.pop("query")
         if len(values) > 1:
-            raise ProtocolError(400, "Exactly one query per request: the 'query' parameter was given more than once.")
+            raise ProtocolError(
+                400,
+                Message(
+                    "Exactly one query per request: the 'query' parameter was given more than once.",
+                    "En fråga per begäran: parametern 'query' kom mer än en gång.",
+                ),
+            )
         query = values[0]
     return query, params
 
@@ -256,18 +279,30 @@ def endpoint() -> Response:
     try:
         query, params = _request_parameters()
     except ProtocolError as exc:
-        return error(exc.status, str(exc))
+        return error(exc.status, message_of(exc))
     if query is not None:
         return run_query(query, params)
     if request.method == "POST":
-        return error(400, "No query: send a 'query' parameter or a body of type application/sparql-query.")
+        return error(
+            400,
+            "No query: send a 'query' parameter or a body of type application/sparql-query.",
+            sv="Ingen fråga: skicka en parameter 'query' eller en kropp av typen application/sparql-query.",
+        )
     if "query" in request.args or request.args.get("format") == "html":
-        return error(400, "The query is empty: add ?query=SELECT … to the URL.")
+        return error(
+            400,
+            "The query is empty: add ?query=SELECT … to the URL.",
+            sv="Frågan är tom: lägg till ?query=SELECT … i adressen.",
+        )
     # No query: a browser gets the query page, other clients the service description (in RDF).
     try:
         wanted = choose(request.headers.get("Accept"), (*RDF_FORMATS, HTML))
     except NotAcceptable:
-        return error(400, "No query: add ?query=… (without a query this URL serves its service description in RDF).")
+        return error(
+            400,
+            "No query: add ?query=… (without a query this URL serves its service description in RDF).",
+            sv="Ingen fråga: lägg till ?query=… (utan fråga ger adressen sin tjänstebeskrivning i RDF).",
+        )
     return _query_page() if wanted is HTML else _service_description_response()
 
 
