@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from ..messages import Message, message_of
+from ..messages import Message
 from ..stores.oxigraph import QueryAnswer, QueryJob
 from .cache import LruCache
 from .guard import QueryPlan, QueryRefused, inspect
@@ -45,32 +45,30 @@ class DatasetGraphs:
 
 
 class _TimedOut:
-    """Queries that recently ran out of time, with the message they were stopped with."""
+    """Queries that ran out of time within the last ``seconds``."""
 
     def __init__(self, seconds: float, entries: int) -> None:
         self.seconds = seconds
         self.entries = entries
-        self._stopped: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+        self._stopped: OrderedDict[Hashable, float] = OrderedDict()
         self._lock = threading.Lock()
 
-    def remember(self, key: Hashable, message: str) -> None:
+    def remember(self, key: Hashable) -> None:
         with self._lock:
             self._stopped.pop(key, None)
-            self._stopped[key] = (time.monotonic(), message)
+            self._stopped[key] = time.monotonic()
             while len(self._stopped) > self.entries:
                 self._stopped.popitem(last=False)
 
-    def recall(self, key: Hashable) -> str | None:
-        """The message if ``key`` timed out within the last ``seconds``."""
+    def __contains__(self, key: Hashable) -> bool:
         now = time.monotonic()
         with self._lock:
             while self._stopped:  # entries are in time order: drop the expired ones
-                oldest_key, (when, _) = next(iter(self._stopped.items()))
+                oldest_key, when = next(iter(self._stopped.items()))
                 if now - when < self.seconds:
                     break
                 del self._stopped[oldest_key]
-            found = self._stopped.get(key)
-        return found[1] if found else None
+            return key in self._stopped
 
 
 class QueryService:
@@ -114,8 +112,7 @@ class QueryService:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        stopped = self.timed_out.recall(run_key)
-        if stopped is not None:  # it would only run out of time again, and cost a worker restart
+        if run_key in self.timed_out:  # it would only run out of time again, and cost a worker restart
             raise QueryTimeout(
                 Message(
                     f"Not run: this query was stopped at the time limit ({self.timeout:g} s) less than "
@@ -137,8 +134,8 @@ class QueryService:
         )
         try:
             answer = self.pool.run(job, self.timeout)
-        except QueryTimeout as exc:
-            self.timed_out.remember(run_key, message_of(exc))
+        except QueryTimeout:
+            self.timed_out.remember(run_key)
             raise
         if not answer.truncated:  # a truncated answer is not the answer; never serve it from memory
             self.cache.put(key, answer, size=len(answer.body))

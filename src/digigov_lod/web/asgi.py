@@ -23,7 +23,7 @@ from ..config import Settings, from_environment
 from . import create_app, max_request_bytes
 from .asgi_types import AsgiApp, Message, Receive, Scope, Send
 from .bridge import ThreadBridge
-from .response_cache import KEY_HEADERS, Recorder, ResponseStore, raw, request_key
+from .response_cache import KEY_HEADERS, Recorder, RequestKey, ResponseStore, raw
 
 DEFAULT_THREADS = 8
 BODY_SECONDS = 10.0  # the longest a request body may take to arrive
@@ -55,7 +55,7 @@ class ReplayingFront:
             return
         server_host, server_port = scope.get("server") or ("", "")
         host = headers.get("host") or f"{server_host}:{server_port}"  # HTTP/1.0 without Host: links name the socket
-        key = request_key(
+        key: RequestKey = (
             scope.get("scheme", "http"),
             host,
             scope["path"],

@@ -24,7 +24,9 @@ from ..sparql.cache import LruCache
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 Headers = list[tuple[str, str]]
-RequestKey = tuple[str, str, str, str, str, str]
+#: What a stored answer is filed under: scheme, host, path, query, then the KEY_HEADERS, with repeated
+#: request headers joined by "," as a WSGI environ holds them, so the key sees what the application saw.
+RequestKey = tuple[str, ...]
 #: Request headers that select a variant: part of the key (with scheme, host, path and query).
 KEY_HEADERS = ("accept", "accept-language")
 #: Request headers that make a response differ in ways the store does not model.
@@ -36,12 +38,6 @@ MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process; the least recently used respo
 #: Headers about one response rather than the representation: the server adds fresh ones to a replay.
 PER_RESPONSE_HEADERS = {"date", "server"}
 NOT_MODIFIED_HEADERS = {"etag", "last-modified", "vary", "cache-control", "content-location", "link"}
-
-
-def request_key(scheme: str, host: str, path: str, query: str, accept: str, accept_language: str) -> RequestKey:
-    """What a stored answer is filed under. Repeated request headers are joined with ", " first,
-    as a WSGI environ holds them, so the key always sees what the application saw."""
-    return (scheme, host, path, query, accept, accept_language)
 
 
 @dataclass(frozen=True)
@@ -134,7 +130,7 @@ class ResponseCache:
         names = (k[5:].replace("_", "-").lower() for k in environ if k.startswith("HTTP_"))
         if not self.store.usable(method, names):
             return self.app(environ, start_response)
-        key = request_key(
+        key: RequestKey = (
             environ.get("wsgi.url_scheme", "http"),
             environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}",
             environ.get("PATH_INFO", ""),
