@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import socket
 import threading
+import time
 
 import pyoxigraph as ox
 import pytest
@@ -52,38 +53,129 @@ def _queries(port: int, count: int) -> list[str]:
     return queries
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Objects for every term a glued SERVICE follows below, so that the pattern before it has a
+#: solution and the engine really calls the service (it skips the call for an empty left side).
+OBJECTS = [
+    ox.NamedNode("http://e/o"), ox.NamedNode("http://e/a.b"), ox.NamedNode("http://e/"), ox.NamedNode("http://e:"),
+    ox.Literal("x"), ox.Literal("x", language="en"),
+    *(ox.Literal(v, datatype=ox.NamedNode(XSD + t)) for v, t in
+      [("1", "integer"), ("-1", "integer"), ("+1", "integer"), ("true", "boolean"), ("false", "boolean"),
+       ("1.5", "decimal"), ("1e5", "double"), (".5", "decimal")]),
+]  # fmt: skip
+
+
+def _engine() -> ox.Store:
+    store = ox.Store()
+    for obj in OBJECTS:
+        store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), obj))
+    return store
+
+
+def _reaches_network(store: ox.Store, listener: socket.socket, query: str) -> bool:
+    """Run ``query`` in pyoxigraph itself (no worker isolation); whether it connected to ``listener``."""
+
+    def run() -> None:
+        try:
+            result = store.query(query)
+            if not isinstance(result, ox.QueryBoolean):
+                list(result)
+        except Exception:
+            pass  # a syntax error is fine: nothing ran; a connection error is seen below
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    connected = False
+    deadline = time.monotonic() + 2
+    while True:  # close each connection at once, so the engine gives up instead of waiting for an answer
+        try:
+            connection, _ = listener.accept()
+        except (TimeoutError, BlockingIOError):
+            if not thread.is_alive() or time.monotonic() > deadline:
+                break
+            continue
+        connection.close()
+        connected = True
+    thread.join(timeout=2)
+    return connected
+
+
 def test_no_query_the_guard_accepts_reaches_the_network() -> None:
     listener = _listener()
-    port = listener.getsockname()[1]
-    store = ox.Store()  # one triple, so that the patterns before a SERVICE clause have solutions
-    store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/o")))
+    store = _engine()
     accepted = 0
     try:
-        for query in _queries(port, 600):
+        for query in _queries(listener.getsockname()[1], 600):
             try:
                 inspect(query)
             except QueryRefused:
                 continue
             accepted += 1
-
-            def run(text: str = query) -> None:
-                try:
-                    result = store.query(text)
-                    if not isinstance(result, ox.QueryBoolean):
-                        list(result)
-                except Exception:
-                    pass  # a syntax error is fine: nothing ran
-
-            thread = threading.Thread(target=run, daemon=True)
-            thread.start()
-            thread.join(timeout=2)  # a query that reached the listener hangs waiting for an answer
-            with pytest.raises((TimeoutError, BlockingIOError)):
-                connection, _ = listener.accept()  # anything that connected is in the backlog by now
-                connection.close()
+            if _reaches_network(store, listener, query):
                 pytest.fail(f"the engine reached the network for a query the guard accepted:\n{query}")
     finally:
         listener.close()
     assert 50 < accepted < 550, f"{accepted} of 600 accepted: the mix of real and hidden SERVICE is off"
+
+
+#: What the engine may read right before a SERVICE keyword with no space between: it matches
+#: keywords as prefixes, so a number, a boolean, a literal, an IRI or punctuation ends there.
+GLUED_AFTER = [
+    "?s ?p 1", "?s ?p -1", "?s ?p +1", "?s ?p 1.5", "?s ?p 1e5", "?s ?p .5", "?s ?p true", "?s ?p false",
+    '?s ?p "x"', "?s ?p 'x'", '?s ?p """x"""', '?s ?p "x"@en', '?s ?p "x"^^xsd:string', "?s ?p <http://e/o>",
+    "?s ?p ex:o", "?s ?p ex:a.b.", "?s ?p ex:", "?s ?p ex:o.", "?s ?p bad:", "?s ?p ?o", "?s ?p ?o .", "?s ?p ?o;",
+    "FILTER(true)", "BIND(1 AS ?x)", "OPTIONAL{?s ?p ?o}", "{?s ?p ?o}", "VALUES ?v {1}", "?s ?p _:b.",
+    "?s ex:p* 1", "?s ex:p? 1", "?s ?p ?o #c\n", "?s ?p (1)", "?s ?p [ ?q 1 ]",
+]  # fmt: skip
+KEYWORDS = ["SERVICE", "service", "SeRvIcE", "SERVICE SILENT", "SERVICE\tsilent"]
+TARGETS = ["<{url}>", " <{url}>", ":x", " ?svc", "bad:x"]
+
+
+def _glued_queries(port: int) -> list[str]:
+    prologue = (
+        f"PREFIX ex: <http://e/>\nPREFIX xsd: <{XSD}>\nPREFIX bad: <http://e:>\nPREFIX : <http://127.0.0.1:{port}/>\n"
+    )
+    queries = []
+    for before in GLUED_AFTER:
+        for keyword in KEYWORDS:
+            for target in TARGETS:
+                service = keyword + target.format(url=f"http://127.0.0.1:{port}/sparql") + "{ ?a ?b ?c }"
+                tail = f" VALUES ?svc {{ <http://127.0.0.1:{port}/> }}" if "?svc" in target else ""
+                queries.append(prologue + "SELECT * WHERE { " + before + service + tail + " }")
+                queries.append(
+                    prologue + "SELECT * WHERE { " + before + service.replace(keyword, "true" + keyword) + " }"
+                )
+    # a prefix that starts with the keyword, and a namespace that turns ex:SERVICE into ex: + SERVICE
+    queries += [
+        prologue + "SELECT * WHERE { ?s ?p ?o service:x { ?a ?b ?c } }",
+        prologue + "PREFIX service: <http://e/>\nSELECT * WHERE { ?s ?p ?o service:x { ?a ?b ?c } }",
+        prologue + "SELECT * WHERE { ?s ?p trueservice:x { ?a ?b ?c } }",
+        prologue + "SELECT * WHERE { ?s ?p bad:SERVICE :x { ?a ?b ?c } }",
+        prologue + "SELECT * WHERE { ?s bad:trueSERVICE :x { ?a ?b ?c } }",
+    ]
+    return queries
+
+
+def test_service_glued_to_any_token_never_reaches_the_network() -> None:
+    """Every SERVICE the engine would run is refused, however it is glued to what comes before."""
+    listener = _listener()
+    store = _engine()
+    refused_but_live = 0
+    try:
+        queries = _glued_queries(listener.getsockname()[1])
+        for number, query in enumerate(queries):
+            try:
+                inspect(query)
+            except QueryRefused:
+                # every seventh refused query is run anyway, to show the attacks are real ones
+                if number % 7 == 0 and _reaches_network(store, listener, query):
+                    refused_but_live += 1
+                continue
+            if _reaches_network(store, listener, query):
+                pytest.fail(f"the engine reached the network for a query the guard accepted:\n{query}")
+    finally:
+        listener.close()
+    assert refused_but_live > 20, "the glued queries no longer reach the engine's SERVICE: the test proves nothing"
 
 
 def test_the_known_bypasses_are_refused() -> None:
