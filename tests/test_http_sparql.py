@@ -196,16 +196,6 @@ def test_default_and_named_graph_parameters(live_server: LiveServer, release) ->
         ({"method": "POST", "data": {"update": "DROP ALL"}}, 400, "read-only"),
         ({"method": "GET", "params": {"query": "LOAD <http://127.0.0.1:9/x.ttl>"}}, 400, "read-only"),
         (
-            {"method": "GET", "params": {"query": "SELECT * FROM <http://example.org/remote.ttl> { ?s ?p ?o }"}},
-            400,
-            "never fetches",
-        ),
-        (
-            {"method": "GET", "params": {"query": "ASK { ?s ?p ?o }", "default-graph-uri": "http://example.org/g"}},
-            400,
-            "never fetches",
-        ),
-        (
             {"method": "GET", "params": {"query": "ASK { ?s ?p ?o }"}, "headers": {"Accept": "image/png"}},
             406,
             "acceptable",
@@ -223,8 +213,6 @@ def test_default_and_named_graph_parameters(live_server: LiveServer, release) ->
         "update-body",
         "update-param",
         "load",
-        "from-remote",
-        "default-graph-remote",
         "not-acceptable",
         "too-large",
     ],

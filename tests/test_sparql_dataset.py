@@ -105,7 +105,7 @@ def test_build_service_answers_turtle_with_the_site_prefixes(release, project_se
     service = build_service(release, project_settings, pool_size=1)
     try:
         query = "CONSTRUCT WHERE { ?s a <https://schema.org/Person> }"
-        answer = service.answer(query, service.plan(query, (), ()), "ttl")
+        answer = service.answer(query, service.plan(query), "ttl")
     finally:
         service.pool.close()
     assert b"@prefix schema: <https://schema.org/>" in answer.body

@@ -94,6 +94,7 @@ def query_command(query_file, release: Path | None, format_key: str | None) -> N
     from .release import Release, ReleaseNotFound
     from .sparql.dataset import build_service
     from .sparql.guard import QueryRefused
+    from .sparql.service import unknown_graphs_note
     from .sparql.workers import EngineFailure, PoolBusy, QueryTimeout
     from .stores.oxigraph import QueryError
 
@@ -108,10 +109,13 @@ def query_command(query_file, release: Path | None, format_key: str | None) -> N
     text = query_file.read()
     service = build_service(opened, settings, pool_size=1)
     try:
-        plan = service.plan(text, (), ())
+        plan = service.plan(text)
     except QueryRefused as exc:
         _echo_err(f"{query_file.name}: {exc}")
         sys.exit(1)
+    unknown = service.unknown_graphs(plan, (), ())
+    if unknown:
+        _echo_err(f"{query_file.name}: {unknown_graphs_note(unknown, service.graphs.names)}")
     tabular = plan.form in ("SELECT", "ASK")
     fitting = RESULT_FORMATS if tabular else RDF_FORMATS
     fmt = by_key(format_key) if format_key else (SPARQL_CSV if tabular else TURTLE)

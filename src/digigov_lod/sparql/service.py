@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..messages import Message
 from ..stores.oxigraph import QueryAnswer, QueryJob
 from .cache import LruCache
-from .guard import QueryPlan, QueryRefused, inspect
+from .guard import QueryPlan, inspect
 from .workers import QueryTimeout, WorkerPool
 
 #: Most memory the answer cache may hold (the sum of the answers' bodies).
@@ -30,18 +30,25 @@ class DatasetGraphs:
 
     names: tuple[str, ...]
 
-    def check(self, iris: tuple[str, ...], where: str) -> None:
-        unknown = [iri for iri in iris if iri not in self.names]
-        if unknown:
-            known = ", ".join(f"<{n}>" for n in self.names)
-            raise QueryRefused(
-                Message(
-                    f"{where} <{unknown[0]}> is not a graph of this dataset, and this endpoint never "
-                    f"fetches remote graphs. The graphs here are: {known}.",
-                    f"{where} <{unknown[0]}> är ingen graf i den här datamängden, och tjänsten hämtar aldrig "
-                    f"grafer från andra servrar. Graferna här är: {known}.",
-                )
-            )
+    def unknown(self, *iris: tuple[str, ...]) -> tuple[str, ...]:
+        """The graph names (FROM, default-graph-uri, named-graph-uri) this dataset does not hold.
+
+        They are not refused: as in RDF dataset semantics (and the Oxigraph server), a graph the
+        store does not hold is an empty graph, and the engine never fetches one. The client is told
+        (:func:`unknown_graphs_note`), so that a typo does not pass silently."""
+        return tuple(dict.fromkeys(iri for group in iris for iri in group if iri not in self.names))
+
+
+def unknown_graphs_note(unknown: tuple[str, ...], known: tuple[str, ...]) -> Message:
+    """What a client is told about graph names the dataset does not hold."""
+    named = ", ".join(f"<{iri}>" for iri in unknown)
+    graphs = ", ".join(f"<{iri}>" for iri in known)
+    return Message(
+        f"{named}: not a graph of this dataset, so read as an empty graph (nothing is fetched from other "
+        f"servers). The graphs here are: {graphs}.",
+        f"{named}: ingen graf i den här datamängden, så den lästes som en tom graf (inget hämtas från andra "
+        f"servrar). Graferna här är: {graphs}.",
+    )
 
 
 class _TimedOut:
@@ -90,13 +97,15 @@ class QueryService:
         self.cache: LruCache[QueryAnswer] = LruCache(cache_size, cache_bytes, MAX_CACHED_ANSWER_BYTES)
         self.timed_out = _TimedOut(TIMEOUT_MEMORY_S, TIMEOUT_MEMORY_ENTRIES)
 
-    def plan(self, query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> QueryPlan:
+    def plan(self, query: str) -> QueryPlan:
         """Check a query before running it; raises QueryRefused with the reason."""
-        plan = inspect(query)
-        self.graphs.check(plan.dataset_iris, "FROM")
-        self.graphs.check(default_graphs, "default-graph-uri")
-        self.graphs.check(named_graphs, "named-graph-uri")
-        return plan
+        return inspect(query)
+
+    def unknown_graphs(
+        self, plan: QueryPlan, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        """Graph names the request or query gives that this dataset does not hold (read as empty)."""
+        return self.graphs.unknown(plan.dataset_iris, default_graphs, named_graphs)
 
     def answer(
         self,

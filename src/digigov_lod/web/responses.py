@@ -13,12 +13,15 @@ from .i18n import reader_language
 from .negotiation import NotAcceptable, choose
 from .site import current_site
 
+#: Names the graphs a query asked for that the dataset does not hold (each read as an empty graph).
+UNKNOWN_GRAPHS_HEADER = "X-Unknown-Graphs"
 #: On every response: the data is open to scripts on any site (no credentials are involved).
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": (
         "ETag, Last-Modified, Link, Content-Disposition, Content-Length, Content-Range, Content-Language, "
-        "Content-Location, Digest, Repr-Digest, X-Result-Truncated, X-Result-Rows, Vary"
+        "Content-Location, Digest, Repr-Digest, X-Result-Truncated, X-Result-Rows, "
+        f"{UNKNOWN_GRAPHS_HEADER}, Vary"
     ),
 }
 

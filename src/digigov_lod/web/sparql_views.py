@@ -5,24 +5,25 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import threading
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, unquote_to_bytes, urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 
 from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, SPARQL_JSON, TURTLE, Format
 from ..messages import Message, message_of, worded
 from ..release import serialize
+from ..sparql.cache import LruCache
 from ..sparql.description import service_description
 from ..sparql.examples import find_example, load_examples
 from ..sparql.guard import QueryRefused
+from ..sparql.service import unknown_graphs_note
 from ..sparql.workers import EngineFailure, PoolBusy, QueryTimeout
 from ..stores.oxigraph import QueryError
 from .engine import dataset_sizes, graph_sizes, query_service
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose, explicit
 from .rdf_view import result_cell
-from .responses import error, representation
+from .responses import UNKNOWN_GRAPHS_HEADER, error, representation
 from .site import current_site
 
 blueprint = Blueprint("sparql", __name__)
@@ -47,12 +48,33 @@ class ProtocolError(Exception):
         self.status = status
 
 
+def _require_utf8(raw: bytes, where: Message, form_encoded: bool) -> None:
+    """Refuse text that is not UTF-8, which the framework would silently turn into U+FFFD and run."""
+    parts = raw.split(b"&") if form_encoded else [raw]
+    for part in parts:
+        try:
+            (unquote_to_bytes(part.replace(b"+", b" ")) if form_encoded else part).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProtocolError(
+                400,
+                Message(
+                    f"The {where} is not valid UTF-8 (byte {exc.object[exc.start]:#04x} at position {exc.start + 1} "
+                    "of a parameter). SPARQL queries are sent as UTF-8; percent-encode each byte of it.",
+                    f"{where.sv} är inte giltig UTF-8 (byte {exc.object[exc.start]:#04x} på position {exc.start + 1} "
+                    "i en parameter). SPARQL-frågor skickas som UTF-8; procentkoda varje byte.",
+                ),
+            ) from None
+
+
 def _request_parameters() -> tuple[str | None, dict[str, list[str]]]:
     """The query text and the protocol parameters, from the URL and (for POST) the body."""
+    _require_utf8(request.query_string, Message("URL's query string", "Adressens frågedel"), form_encoded=True)
     params = {key: request.args.getlist(key) for key in request.args}
     query: str | None = None
     if request.method == "POST":
         media = (request.mimetype or "").lower()
+        if media in (FORM_TYPE, QUERY_TYPE):
+            _require_utf8(request.get_data(), Message("request body", "Begärans kropp"), media == FORM_TYPE)
         if media == FORM_TYPE:
             body = parse_qs(request.get_data(as_text=True), keep_blank_values=True)
             for key, values in body.items():
@@ -126,7 +148,8 @@ def run_query(
     default_graphs = tuple(params.get("default-graph-uri", []))
     named_graphs = tuple(params.get("named-graph-uri", []))
     try:
-        plan = service.plan(query, default_graphs, named_graphs)
+        plan = service.plan(query)
+        unknown = service.unknown_graphs(plan, default_graphs, named_graphs)
         fmt = _negotiate(plan.form, params)
         engine_format = SPARQL_JSON if fmt is HTML and plan.form in ("SELECT", "ASK") else fmt
         engine_format = TURTLE if engine_format is HTML else engine_format
@@ -167,6 +190,7 @@ def run_query(
             formats=RESULT_FORMATS if plan.form in ("SELECT", "ASK") else RDF_FORMATS,
             shown=HTML_MAX_ROWS if answer.rows > HTML_MAX_ROWS and result and "rows" in result else None,
             full_result={key: _full_result_url(query, default_graphs, named_graphs, key) for key in ("csv", "json")},
+            graphs_note=worded(unknown_graphs_note(unknown, service.graphs.names), lang) if unknown else None,
         )
     else:
         body = answer.body
@@ -175,6 +199,8 @@ def run_query(
     response.headers["X-Result-Rows"] = str(answer.rows)
     if answer.truncated:
         response.headers["X-Result-Truncated"] = f"true; limit={site.settings.max_result_rows}"
+    if unknown:  # read as empty graphs; say so, so that a typo in a graph name does not pass silently
+        response.headers[UNKNOWN_GRAPHS_HEADER] = ", ".join(f"<{iri}>" for iri in unknown)
     return response
 
 
@@ -239,8 +265,9 @@ def _full_result_url(query: str, default_graphs: tuple[str, ...], named_graphs: 
     return path + "?" + urlencode({k: v for k, v in args.items() if v}, doseq=True)
 
 
-_descriptions: dict[tuple[str, str, str, str], bytes] = {}
-_descriptions_lock = threading.Lock()
+#: Service descriptions by release, endpoint URL and format. Bounded: the endpoint URL follows the
+#: request's Host, which the client chooses.
+_descriptions: LruCache[bytes] = LruCache(64)
 
 
 def _service_description_response() -> Response:
@@ -249,14 +276,14 @@ def _service_description_response() -> Response:
         fmt = explicit(request.args.get("format"), RDF_FORMATS) or choose(request.headers.get("Accept"), RDF_FORMATS)
     except NotAcceptable as exc:
         return error(406, message_of(exc))
-    endpoint = site.base + "sparql"
+    endpoint = url_for("sparql.endpoint", _external=True)  # sd:endpoint is where this client reached it
     key = (str(site.release.path), site.release.version, endpoint, fmt.key)
-    with _descriptions_lock:  # built once per release and format: the release never changes
-        body = _descriptions.get(key)
-        if body is None:
-            sizes = dataset_sizes(site.release)
-            graph = service_description(endpoint, sizes.named, "DigiGov 2017 SPARQL endpoint", sizes.union)
-            body = _descriptions[key] = serialize(graph, fmt)
+    body = _descriptions.get(key)
+    if body is None:  # built once per release, host and format: the release never changes
+        sizes = dataset_sizes(site.release)
+        graph = service_description(endpoint, sizes.named, "DigiGov 2017 SPARQL endpoint", sizes.union)
+        body = serialize(graph, fmt)
+        _descriptions.put(key, body)
     return representation(body, fmt, variant="sd-")
 
 
