@@ -142,3 +142,21 @@ def test_service_description_names_the_endpoint_the_client_used(live_server: Liv
     description = Graph().parse(data=answer.text, format="turtle")
     used = f"http://{host}/sparql" if host else live_server.url + "sparql"
     assert list(description.objects(None, SD.endpoint)) == [URIRef(used)]
+
+
+def test_relative_iris_resolve_against_the_dataset_base(live_server: LiveServer) -> None:
+    """As the W3C protocol tests expect (CONSTRUCT { <s> <p> 1 }), and handy: <id/…> names a thing."""
+    query = "SELECT ?type WHERE { <id/event/digigov-2017> a ?type }"
+    answer = requests.get(live_server.url + "sparql", params={"query": query}, headers=JSON)
+    assert answer.status_code == 200
+    types = {b["type"]["value"] for b in answer.json()["results"]["bindings"]}
+    assert "https://schema.org/Event" in types or "https://schema.org/BusinessEvent" in types, types
+
+
+def test_a_charset_other_than_utf8_is_refused(live_server: LiveServer) -> None:
+    answer = requests.post(
+        live_server.url + "sparql",
+        data="ASK {}".encode("utf-16"),
+        headers={"Content-Type": "application/sparql-query; charset=UTF-16"},
+    )
+    assert answer.status_code == 400 and "charset=utf-16 is not supported" in answer.text

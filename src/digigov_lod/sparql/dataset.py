@@ -97,4 +97,5 @@ def build_service(release: Release, settings: Settings, pool_size: int = POOL_SI
         settings.max_result_rows,
         settings.query_cache_entries,
         query_prefixes(release.base_iri),
+        base_iri=release.base_iri,
     )

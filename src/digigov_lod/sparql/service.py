@@ -88,8 +88,10 @@ class QueryService:
         cache_size: int,
         prefixes: tuple[tuple[str, str], ...] = (),
         cache_bytes: int = ANSWER_CACHE_BYTES,
+        base_iri: str | None = None,
     ):
         self.prefixes = prefixes
+        self.base_iri = base_iri
         self.pool = pool
         self.graphs = graphs
         self.timeout = timeout
@@ -140,6 +142,7 @@ class QueryService:
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             prefixes=self.prefixes,
+            base_iri=self.base_iri,
         )
         try:
             answer = self.pool.run(job, self.timeout)

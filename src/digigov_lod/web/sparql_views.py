@@ -73,6 +73,15 @@ def _request_parameters() -> tuple[str | None, dict[str, list[str]]]:
     query: str | None = None
     if request.method == "POST":
         media = (request.mimetype or "").lower()
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if media in (FORM_TYPE, QUERY_TYPE) and charset not in ("utf-8", "utf8"):
+            raise ProtocolError(
+                400,
+                Message(
+                    f"charset={charset} is not supported: send the query as UTF-8 (charset=utf-8 or none).",
+                    f"charset={charset} stöds inte: skicka frågan som UTF-8 (charset=utf-8 eller inget).",
+                ),
+            )
         if media in (FORM_TYPE, QUERY_TYPE):
             _require_utf8(request.get_data(), Message("request body", "Begärans kropp"), media == FORM_TYPE)
         if media == FORM_TYPE:
