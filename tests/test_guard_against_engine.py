@@ -127,7 +127,9 @@ GLUED_AFTER = [
     "FILTER(true)", "BIND(1 AS ?x)", "OPTIONAL{?s ?p ?o}", "{?s ?p ?o}", "VALUES ?v {1}", "?s ?p _:b.",
     "?s ex:p* 1", "?s ex:p? 1", "?s ?p ?o #c\n", "?s ?p (1)", "?s ?p [ ?q 1 ]",
 ]  # fmt: skip
-KEYWORDS = ["SERVICE", "service", "SeRvIcE", "SERVICE SILENT", "SERVICE\tsilent"]
+# \u escapes count only inside strings and IRIs for this engine (it reads \u0053ERVICE as an error);
+# should a new version decode them everywhere, as SPARQL 1.0 did, this test fails.
+KEYWORDS = ["SERVICE", "service", "SeRvIcE", "SERVICE SILENT", "SERVICE\tsilent", r"\u0053ERVICE", r"SERVIC\u0045"]
 TARGETS = ["<{url}>", " <{url}>", ":x", " ?svc", "bad:x"]
 
 

@@ -61,8 +61,9 @@ MAX_NESTING = 128
 #: path operators) accepted: each links two parts of a tree the engine walks recursively, and a
 #: chain of about 7,000 crashes it just as deep nesting does.
 MAX_OPERATORS = 2000
+_BRACKETS = re.compile(r"[(){}\[\]]")
 _OPERATORS = re.compile(
-    r"(?P<skip><_*>|[\w.:]+(?:-[\w.:]+)+)"  # an IRI's placeholder, a name with hyphens: not operators
+    r"(?P<skip><_*>|(?<![\w.:])[\w.:]+(?:-[\w.:]+)+)"  # an IRI's placeholder, a name with hyphens: not operators
     r"|&&|\|\||!=|<=|>=|[!+\-*/|^=<>]|(?<![\w:?$])(?:UNION|OPTIONAL|MINUS)(?![\w:])",
     re.IGNORECASE,
 )
@@ -129,11 +130,11 @@ def _hidden_names(code: str, raw: str, safe_prefixes: set[str]) -> str:
 
 def _check_size(code: str) -> None:
     depth = deepest = 0
-    for char in code:
-        if char in "({[":
+    for bracket in _BRACKETS.finditer(code):
+        if bracket.group() in "({[":
             depth += 1
             deepest = max(deepest, depth)
-        elif char in ")}]":
+        else:
             depth -= 1
     if deepest > MAX_NESTING:
         raise QueryRefused(
@@ -155,6 +156,8 @@ def _check_size(code: str) -> None:
 
 
 def _check_service(code: str, query: str, iris: dict[int, str], known_prefixes: Mapping[str, str]) -> None:
+    if "service" not in query.lower():  # the engine reads the keyword only in ASCII letters: most queries stop here
+        return
     visible = _hidden_names(code, query, _safe_namespaces(code, iris, known_prefixes))
     found = _SERVICE.search(visible)
     if found is None:
