@@ -160,3 +160,32 @@ def test_a_charset_other_than_utf8_is_refused(live_server: LiveServer) -> None:
         headers={"Content-Type": "application/sparql-query; charset=UTF-16"},
     )
     assert answer.status_code == 400 and "charset=utf-16 is not supported" in answer.text
+
+
+def test_common_prefixes_need_no_declaration_and_a_query_own_prefix_wins(live_server: LiveServer) -> None:
+    bare = "SELECT ?name WHERE { event:digigov-2017 schema:name ?name }"
+    answer = requests.get(live_server.url + "sparql", params={"query": bare}, headers=JSON)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["results"]["bindings"], "event: and schema: are declared for every query"
+    own = "PREFIX schema: <http://example.org/nothing/> ASK { ?s schema:name ?name }"
+    assert requests.get(live_server.url + "sparql", params={"query": own}, headers=JSON).json()["boolean"] is False
+
+
+def test_the_guard_knows_the_predeclared_prefixes(live_server: LiveServer) -> None:
+    """sd:Service and dcat:DataService are names, not SERVICE clauses, with or without a PREFIX line."""
+    query = "SELECT ?s WHERE { { ?s a dcat:DataService } UNION { ?s a sd:Service } }"
+    answer = requests.get(live_server.url + "sparql", params={"query": query}, headers=JSON)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["results"]["bindings"], "the catalog describes the endpoint as a dcat:DataService"
+
+
+def test_the_prefixes_are_listed_in_the_service_description_and_on_the_query_page(live_server: LiveServer) -> None:
+    answer = requests.get(live_server.url + "sparql", headers={"Accept": "text/turtle"})
+    description = Graph().parse(data=answer.text, format="turtle")
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    declared = {str(description.value(d, sh.prefix)): str(description.value(d, sh.namespace))
+                for d in description.objects(None, sh.declare)}  # fmt: skip
+    assert declared["schema"] == "https://schema.org/" and declared["skos"] == "http://www.w3.org/2004/02/skos/core#"
+    assert "dgv" in declared and "person" in declared
+    page = requests.get(live_server.url + "sparql", headers={"Accept": "text/html"})
+    assert "<code>schema:</code>" in page.text and "<code>https://schema.org/</code>" in page.text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCTERMS, RDF, SH, VOID, XSD
 
 from ..namespaces import SD
 
@@ -13,9 +13,14 @@ RDF_FORMAT_IRIS = ("Turtle", "JSON-LD", "N-Triples", "RDF_XML")
 
 
 def service_description(
-    endpoint: str, graph_names: dict[str, int], title: str, default_triples: int | None = None
+    endpoint: str,
+    graph_names: dict[str, int],
+    title: str,
+    default_triples: int | None = None,
+    prefixes: tuple[tuple[str, str], ...] = (),
 ) -> Graph:
-    """Describe the endpoint: language, formats, features, and the dataset with its graphs.
+    """Describe the endpoint: language, formats, features, the prefixes every query may use
+    without declaring them, and the dataset with its graphs.
 
     ``graph_names`` maps each named graph to its triple count; ``default_triples`` is the size of
     the default graph, the union of the named graphs, where a triple in several graphs counts once
@@ -33,6 +38,11 @@ def service_description(
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     for name in RESULT_FORMAT_IRIS + RDF_FORMAT_IRIS:
         g.add((service, SD.resultFormat, URIRef(FORMATS_NS + name)))
+    for prefix, namespace in prefixes:  # SHACL's prefix declarations, as SPARQL example collections use them
+        declaration = URIRef(f"{endpoint}#prefix-{prefix}")
+        g.add((service, SH.declare, declaration))
+        g.add((declaration, SH.prefix, Literal(prefix)))
+        g.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     dataset = URIRef(endpoint + "#dataset")
     default_graph = URIRef(endpoint + "#default-graph")
     g.add((service, SD.defaultDataset, dataset))

@@ -101,7 +101,7 @@ class QueryService:
 
     def plan(self, query: str) -> QueryPlan:
         """Check a query before running it; raises QueryRefused with the reason."""
-        return inspect(query)
+        return inspect(query, dict(self.prefixes))
 
     def unknown_graphs(
         self, plan: QueryPlan, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]

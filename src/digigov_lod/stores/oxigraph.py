@@ -32,7 +32,7 @@ class QueryJob:
     max_rows: int
     default_graphs: tuple[str, ...] = ()  # the protocol's default-graph-uri
     named_graphs: tuple[str, ...] = ()  # the protocol's named-graph-uri
-    prefixes: tuple[tuple[str, str], ...] = ()  # used where the RDF format has prefixes (Turtle)
+    prefixes: tuple[tuple[str, str], ...] = ()  # declared for every query (its own PREFIX wins); used in Turtle
     base_iri: str | None = None  # relative IRIs in the query resolve against it (the dataset's base)
 
 
@@ -97,7 +97,9 @@ def dataset_arguments(job: QueryJob) -> dict[str, object]:
 
 def _query(store: ox.Store, job: QueryJob) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
-        return store.query(job.query, base_iri=job.base_iri, **dataset_arguments(job))  # type: ignore[arg-type]
+        return store.query(  # type: ignore[arg-type]
+            job.query, base_iri=job.base_iri, prefixes=dict(job.prefixes), **dataset_arguments(job)
+        )
     except SyntaxError as exc:
         raise QueryError(readable_syntax_error(job.query, str(exc))) from exc
     except (ValueError, OSError) as exc:

@@ -290,7 +290,8 @@ def _service_description_response() -> Response:
     body = _descriptions.get(key)
     if body is None:  # built once per release, host and format: the release never changes
         sizes = dataset_sizes(site.release)
-        graph = service_description(endpoint, sizes.named, "DigiGov 2017 SPARQL endpoint", sizes.union)
+        prefixes = query_service(site).prefixes
+        graph = service_description(endpoint, sizes.named, "DigiGov 2017 SPARQL endpoint", sizes.union, prefixes)
         body = serialize(graph, fmt)
         _descriptions.put(key, body)
     return representation(body, fmt, variant="sd-")
@@ -306,6 +307,7 @@ def _query_page() -> Response:
         default_query=load_examples()[0].text if load_examples() else "SELECT * WHERE { ?s ?p ?o } LIMIT 10",
         graphs=graph_sizes(site.release),
         formats=RESULT_FORMATS + RDF_FORMATS,
+        prefixes=query_service(site).prefixes,
     )
     return representation(body, HTML, variant=f"form-{lang}-", vary="Accept, Accept-Language")
 
