@@ -56,7 +56,9 @@ def example_resources(graph: Graph) -> list[URIRef]:
     return list(dict.fromkeys(found))
 
 
-def _fragment(kind: str, iri: str, graph: Graph) -> str:
+def partition_fragment(kind: str, iri: str, graph: Graph) -> str:
+    """The fragment naming the VoID partition of a class or property (`class-schema-Person`); the
+    vocabulary page uses the same names as anchors."""
     try:
         prefix, _, local = graph.namespace_manager.compute_qname(iri, generate=False)
         name = f"{prefix}-{local}"
@@ -114,12 +116,12 @@ def void_graph(graph: Graph, dumps: list[ReleaseFile], base: str, created: str) 
         void.add((dataset, VOID.exampleResource, resource))
 
     for cls in sorted(instances):
-        partition = URIRef(f"{document}#{_fragment('class', str(cls), graph)}")
+        partition = URIRef(f"{document}#{partition_fragment('class', str(cls), graph)}")
         void.add((dataset, VOID.classPartition, partition))
         void.add((partition, VOID["class"], cls))
         count(VOID.entities, len(instances[cls]), partition)
     for prop in sorted(property_triples):
-        partition = URIRef(f"{document}#{_fragment('property', str(prop), graph)}")
+        partition = URIRef(f"{document}#{partition_fragment('property', str(prop), graph)}")
         void.add((dataset, VOID.propertyPartition, partition))
         void.add((partition, VOID.property, prop))
         count(VOID.triples, property_triples[prop], partition)

@@ -10,5 +10,6 @@ from .embed import blueprint as embed
 from .home import blueprint as home
 from .resources import blueprint as resources
 from .sparql_views import blueprint as sparql
+from .vocabulary import blueprint as vocabulary
 
-ALL: list[Blueprint] = [home, sparql, resources, downloads, catalog, embed]
+ALL: list[Blueprint] = [home, sparql, vocabulary, resources, downloads, catalog, embed]

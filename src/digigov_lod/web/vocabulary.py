@@ -1,0 +1,109 @@
+"""The vocabulary page: every class and property the data uses, with labels, counts and a query.
+
+A researcher learns the data's terms here instead of from the example queries. Each entry's
+anchor is the name of its VoID partition (``#class-schema-Person``), so the VoID page links here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from ..formats import HTML
+from ..metadata.void import partition_fragment
+from .engine import query_service
+from .i18n import reader_language
+from .rdf_view import node_view, term_label
+from .responses import representation
+from .site import Site, current_site
+
+blueprint = Blueprint("vocabulary", __name__)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One class or property as the page lists it."""
+
+    kind: str  # "class" or "property"
+    iri: URIRef
+    anchor: str
+    count: int  # instances of a class; triples of a property
+    example: URIRef | None  # an instance of the class, a subject using the property
+
+
+def _declared(site: Site, iri: str) -> str:
+    """``schema:name`` where a predeclared prefix covers ``iri``, else ``<iri>``: a query runs as written."""
+    for prefix, namespace in query_service(site).prefixes:
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and local and local.replace("_", "a").replace("-", "a").isalnum():
+            return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+@lru_cache(maxsize=4)
+def _terms(graph: Graph, version: str) -> tuple[Term, ...]:
+    """Classes by instances, properties by triples, each with a first example (once per release)."""
+    del version  # part of the cache key only: a new release is a new graph
+    classes: Counter[URIRef] = Counter()
+    properties: Counter[URIRef] = Counter()
+    class_example: dict[URIRef, URIRef] = {}
+    property_example: dict[URIRef, URIRef] = {}
+    for subject, predicate, obj in sorted(graph):
+        if not isinstance(subject, URIRef):
+            continue
+        properties[predicate] += 1
+        property_example.setdefault(predicate, subject)
+        if predicate == RDF.type and isinstance(obj, URIRef):
+            classes[obj] += 1
+            class_example.setdefault(obj, subject)
+    return tuple(
+        [Term("class", c, partition_fragment("class", str(c), graph), n, class_example.get(c))
+         for c, n in sorted(classes.items(), key=lambda item: (-item[1], str(item[0])))]
+        + [Term("property", p, partition_fragment("property", str(p), graph), n, property_example.get(p))
+           for p, n in sorted(properties.items(), key=lambda item: (-item[1], str(item[0])))]
+    )  # fmt: skip
+
+
+def _query_for(site: Site, term: Term) -> str:
+    name = _declared(site, str(term.iri))
+    if term.kind == "class":
+        return (
+            f"SELECT ?thing ?label WHERE {{\n  ?thing a {name} .\n"
+            "  OPTIONAL { ?thing rdfs:label ?label }\n} LIMIT 100"
+        )
+    return f"SELECT ?subject ?value WHERE {{\n  ?subject {name} ?value .\n}} LIMIT 100"
+
+
+@blueprint.route("/vocabulary")
+def vocabulary() -> Response:
+    site = current_site()
+    lang = reader_language()
+    rows = []
+    for term in _terms(site.graph, site.release.version):
+        query = _query_for(site, term)
+        rows.append(
+            {
+                "term": term,
+                "name": _declared(site, str(term.iri)).strip("<>"),
+                "view": node_view(term.iri, lang),
+                "label": term_label(term.iri, lang),
+                "example": node_view(term.example, lang) if term.example is not None else None,
+                "query": query,
+                "query_url": "/sparql?" + urlencode({"query": query, "format": "html"}),
+            }
+        )
+    body = render_template(
+        "vocabulary.html",
+        lang=lang,
+        classes=[r for r in rows if r["term"].kind == "class"],
+        properties=[r for r in rows if r["term"].kind == "property"],
+    )
+    response = representation(body, HTML, variant=f"vocabulary-{lang}-", vary="Accept-Language")
+    response.headers["Content-Language"] = lang
+    return response
