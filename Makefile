@@ -7,8 +7,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 RELEASE ?= dist
+BASE ?=
+PIDFILE ?= .gunicorn.pid
 
-.PHONY: run test build lint bench clean
+.PHONY: run reload test build lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +29,15 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 build: $(VENV)/.installed
-	$(BIN)/digigov-lod build --release $(RELEASE)
+	$(BIN)/digigov-lod build --release $(RELEASE) $(if $(BASE),--base $(BASE))
 
 run: build
 	DIGIGOV_RELEASE_DIR=$(RELEASE) exec $(BIN)/gunicorn --config python:digigov_lod.web.gunicorn_conf --bind $(HOST):$(PORT) \
-		'digigov_lod.web.asgi:create_asgi_app_from_environment()'
+		--pid $(PIDFILE) 'digigov_lod.web.asgi:create_asgi_app_from_environment()'
+
+# New workers serve the release `dist` points to now; the pid file names this server's master only.
+reload:
+	kill -HUP $$(cat $(PIDFILE))
 
 test: $(VENV)/.installed-test node_modules/.installed
 	bash scripts/install-system-deps.sh

@@ -101,8 +101,15 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
     progress(
         f"  {len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s) "
         f"in {time.perf_counter() - started:.1f} s"
+        + (WHERE_FINDINGS_ARE.format(release=settings.release_dir) if outcome.findings else "")
     )
     return CheckedSources(graph, outcome)
+
+
+#: Said after the counts, so that nobody has to guess where the warnings are.
+WHERE_FINDINGS_ARE = (
+    " — each one, with file, line and how to fix it: `digigov-lod validate`, or {release}/validation-report.txt"
+)
 
 
 def _previous_timestamp(settings: Settings, version: str) -> str | None:

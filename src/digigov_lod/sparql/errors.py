@@ -116,6 +116,24 @@ KEYWORDS = frozenset(
 )
 
 
+#: Namespaces of prefixes researchers often use that this endpoint does not declare itself (the
+#: data links people and organisations to Wikidata): an unknown-prefix error names the IRI.
+WELL_KNOWN_PREFIXES = {
+    "wd": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+    "wikibase": "http://wikiba.se/ontology#",
+    "dbo": "http://dbpedia.org/ontology/",
+    "dbr": "http://dbpedia.org/resource/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "time": "http://www.w3.org/2006/time#",
+    "locn": "http://www.w3.org/ns/locn#",
+}
+
+
 def readable_syntax_error(query: str, engine_message: str) -> Message:
     match = _POSITION.search(engine_message)
     if match is None:
@@ -123,25 +141,33 @@ def readable_syntax_error(query: str, engine_message: str) -> Message:
     line_no, column = int(match.group(1)), int(match.group(2))
     lines = query.splitlines() or [""]
     line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
-    near = line[max(0, column - 1) : column + 30].strip() or "(end of query)"
+    near = line[max(0, column - 1) : column + 30].strip()
+    near_en, near_sv = (repr(near), repr(near)) if near else ("the end of the query", "slutet av frågan")
     if "Prefix not found" in match.group(3):
         start = min(len(line), max(0, column - 1))  # the engine points just past the prefixed name
         while start > 0 and re.match(r"[\w.:-]", line[start - 1]):
             start -= 1
         prefixed = _PREFIXED.match(line, start)
         prefix = prefixed.group(0) if prefixed else near
+        namespace = WELL_KNOWN_PREFIXES.get(prefix.rstrip(":"))
+        declaration = f"PREFIX {prefix} <{namespace or 'http://…'}>"
+        if namespace:
+            how_en, how_sv = f" with {declaration}", f" med {declaration}"
+        else:
+            how_en = f", e.g. {declaration}, or write the full IRI in angle brackets"
+            how_sv = f", t.ex. {declaration}, eller skriv hela IRI:n inom vinkelparenteser"
         return Message(
-            f"Unknown prefix {prefix!r} at line {line_no}, column {column}: declare it, "
-            f"e.g. PREFIX {prefix} <…>, or write the full IRI in angle brackets.",
-            f"Okänt prefix {prefix!r} på rad {line_no}, kolumn {column}: deklarera det, "
-            f"t.ex. PREFIX {prefix} <…>, eller skriv hela IRI:n inom vinkelparenteser.",
+            f"Unknown prefix {prefix!r} at line {line_no}, column {column}: declare it{how_en}. "
+            "The prefixes declared for every query are listed at /sparql#prefixes.",
+            f"Okänt prefix {prefix!r} på rad {line_no}, kolumn {column}: deklarera det{how_sv}. "
+            "Prefixen som deklareras för varje fråga finns på /sparql#prefixes.",
         )
     expected = " ".join(_CHARACTER_CLASSES.sub("", match.group(3)).split()).replace(" ,", ",").strip(" ,")
     if len(expected) > _MAX_EXPECTED:
         expected = expected[:_MAX_EXPECTED] + " …"
     expected_sv = expected.replace("expected one of", "väntade ett av").replace("expected", "väntade")
-    en = f"SPARQL syntax error at line {line_no}, column {column}, near {near!r}: {expected}"
-    sv = f"SPARQL-syntaxfel på rad {line_no}, kolumn {column}, vid {near!r}: {expected_sv}"
+    en = f"SPARQL syntax error at line {line_no}, column {column}, near {near_en}: {expected}"
+    sv = f"SPARQL-syntaxfel på rad {line_no}, kolumn {column}, vid {near_sv}: {expected_sv}"
     misspelt = misspelt_keyword(lines[:line_no])
     if misspelt:
         word, keyword, at_line = misspelt

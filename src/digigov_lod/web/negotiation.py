@@ -29,16 +29,22 @@ class MediaRange:
 
 
 class NotAcceptable(Exception):
-    """No offered format satisfies the client."""
+    """No offered format satisfies the client; ``asked`` is the format it named, if it named one."""
 
-    def __init__(self, offered: tuple[Format, ...]) -> None:
+    def __init__(self, offered: tuple[Format, ...], asked: str | None = None) -> None:
         listed = ", ".join(f.media_type for f in offered)
-        super().__init__(
-            Message(
+        if asked is None:
+            message = Message(
                 f"none of the offered formats is acceptable: {listed}",
                 f"inget av de format som finns passar: {listed}",
             )
-        )
+        else:
+            keys = ", ".join(f.key for f in offered)
+            message = Message(
+                f"format {asked!r} is not offered here; use one of {keys} (or a media type: {listed})",
+                f"formatet {asked!r} finns inte här; använd ett av {keys} (eller en mediatyp: {listed})",
+            )
+        super().__init__(message)
         self.offered = offered
 
 
@@ -112,5 +118,5 @@ def explicit(value: str | None, offered: tuple[Format, ...]) -> Format | None:
             return fmt
     fmt = by_media_type(name.split(";")[0].strip(), offered)
     if fmt is None:
-        raise NotAcceptable(offered)
+        raise NotAcceptable(offered, asked=value.strip())
     return fmt

@@ -19,7 +19,7 @@ from ..messages import message_of
 from ..release import serialize
 from .embed import cached_snippet
 from .i18n import reader_language
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit
 from .rdf_view import node_view, property_rows, types_of
 from .responses import error, representation
 from .site import current_site
@@ -61,21 +61,45 @@ def _links(doc_url: str) -> str:
     return ", ".join(parts)
 
 
+def _unknown_suffix(rest: str) -> Response | None:
+    """A 404 listing the document's formats when ``rest`` is a known document with a suffix we lack
+    (``/doc/event/x.json``); None when ``rest`` is not that."""
+    stem, dot, suffix = rest.rpartition(".")
+    if not dot or "/" in suffix:
+        return None
+    site = current_site()
+    path = resource_path_for("doc/" + stem)
+    if (
+        not is_dereferenceable_path(path)
+        or len(describe(site.graph, URIRef(site.iri_for_local_path(path)), site.base)) == 0
+    ):
+        return None
+    alternatives = ", ".join(f"/doc/{stem}.{fmt.extension}" for fmt in DOC_FORMATS)
+    return error(
+        404,
+        f"/doc/{rest} has no .{suffix} format. This document is served as: {alternatives}.",
+        sv=f"/doc/{rest} finns inte i formatet .{suffix}. Dokumentet finns som: {alternatives}.",
+    )
+
+
 @blueprint.route("/doc/<path:rest>")
 def document(rest: str) -> Response:
     site = current_site()
     stem, suffix_format = _split_suffix(rest)
     resource_path = resource_path_for("doc/" + stem)
     if not is_dereferenceable_path(resource_path):
-        return error(
+        return _unknown_suffix(rest) or error(
             404, f"/doc/{stem} is not a document of this dataset.", sv=f"/doc/{stem} är inget dokument i datamängden."
         )
     iri = URIRef(site.iri_for_local_path(resource_path))
     description = describe(site.graph, iri, site.base)
     if len(description) == 0:
-        return error(404, f"The dataset says nothing about <{iri}>.", sv=f"Datamängden säger ingenting om <{iri}>.")
-    try:
-        fmt = suffix_format or choose(request.headers.get("Accept"), DOC_FORMATS)
+        return _unknown_suffix(rest) or error(
+            404, f"The dataset says nothing about <{iri}>.", sv=f"Datamängden säger ingenting om <{iri}>."
+        )
+    try:  # a suffix wins, then ?format= (as on /sparql and /catalog), then Accept
+        asked = request.args.get("format") or request.args.get("output")
+        fmt = suffix_format or explicit(asked, DOC_FORMATS) or choose(request.headers.get("Accept"), DOC_FORMATS)
     except NotAcceptable as exc:
         return error(406, message_of(exc))
     doc_url = request.host_url + "doc/" + stem
@@ -86,7 +110,7 @@ def document(rest: str) -> Response:
         response.headers["Content-Language"] = lang
     else:
         response = representation(serialize(description, fmt), fmt)
-    if suffix_format is not None:
+    if suffix_format is not None or asked:
         response.vary.discard("Accept")
     else:
         response.headers["Content-Location"] = f"/doc/{stem}.{fmt.extension}"

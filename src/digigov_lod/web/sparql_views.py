@@ -15,8 +15,8 @@ from ..release import serialize
 from ..sparql.cache import LruCache
 from ..sparql.description import service_description
 from ..sparql.examples import find_example, load_examples
-from ..sparql.guard import QueryRefused
-from ..sparql.service import unknown_graphs_note
+from ..sparql.guard import QueryPlan, QueryRefused
+from ..sparql.service import QueryService, unknown_graphs_note
 from ..sparql.workers import EngineFailure, PoolBusy, QueryTimeout
 from ..stores.oxigraph import QueryError
 from .engine import dataset_sizes, graph_sizes, query_service
@@ -167,7 +167,7 @@ def run_query(
         message = message_of(exc)
         return _editor_with_error(query, message, title, description) if _wants_page(params) else error(400, message)
     except NotAcceptable as exc:
-        return error(406, message_of(exc))
+        return _not_acceptable(service, query, plan, exc, default_graphs, named_graphs)
     except QueryTimeout as exc:
         return error(503, message_of(exc))  # no Retry-After: the same query would only run out of time again
     except PoolBusy as exc:
@@ -211,6 +211,26 @@ def run_query(
     if unknown:  # read as empty graphs; say so, so that a typo in a graph name does not pass silently
         response.headers[UNKNOWN_GRAPHS_HEADER] = ", ".join(f"<{iri}>" for iri in unknown)
     return response
+
+
+def _not_acceptable(
+    service: QueryService,
+    query: str,
+    plan: QueryPlan,
+    refusal: NotAcceptable,
+    default_graphs: tuple[str, ...],
+    named_graphs: tuple[str, ...],
+) -> Response:
+    """406, unless the query itself is wrong: a syntax error matters more than the format it
+    would have come in, so the engine reads it first (its answer is cached for the right format)."""
+    fallback = RESULT_FORMATS[0] if plan.form in ("SELECT", "ASK") else RDF_FORMATS[0]
+    try:
+        service.answer(query, plan, fallback.key, default_graphs, named_graphs)
+    except QueryError as exc:
+        return error(400, message_of(exc))
+    except (QueryTimeout, PoolBusy, EngineFailure):
+        pass  # the query is not known to be wrong: the format is what the client can fix
+    return error(406, message_of(refusal))
 
 
 def _wants_page(params: dict[str, list[str]]) -> bool:
