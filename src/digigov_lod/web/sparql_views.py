@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import threading
 from urllib.parse import parse_qs, urlencode
@@ -26,6 +27,7 @@ from .responses import error, representation
 from .site import current_site
 
 blueprint = Blueprint("sparql", __name__)
+log = logging.getLogger(__name__)
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -140,12 +142,13 @@ def run_query(
         return error(503, message_of(exc))  # no Retry-After: the same query would only run out of time again
     except PoolBusy as exc:
         return _unavailable(message_of(exc), site.settings.query_timeout_s)  # a worker is free by then
-    except EngineFailure as exc:
+    except EngineFailure as exc:  # its text may name server paths: it goes to the log, not to the client
+        log.error("a query could not be answered: %s", exc)
         return error(
             500,
-            f"The query could not be answered because of a fault in the server: {exc}.",
+            "The query could not be answered because of a fault in the server; the server's log says more.",
             "Server error",
-            sv=f"Frågan kunde inte besvaras på grund av ett fel i servern: {exc}.",
+            sv="Frågan kunde inte besvaras på grund av ett fel i servern; serverns logg säger mer.",
         )
     if fmt is HTML:
         lang = reader_language()
