@@ -103,9 +103,10 @@ def single_range(header: str, size: int) -> str | None:
 
     Ignored: another unit than ``bytes``, a malformed range set, one whose last position precedes its
     first, and several ranges (a server may send the whole file instead of multipart parts). A single
-    range that starts at or beyond the end, or a suffix of length 0 (``bytes=-0``), is unsatisfiable:
-    it comes back as ``bytes={size}-``, for which werkzeug answers 416 with ``Content-Range: bytes
-    */{size}``, after If-Range and the other conditions, as for any range.
+    range comes back as ``bytes=FIRST-LAST`` within the file (a suffix longer than the file is all of
+    it). One that starts at or beyond the end, or a suffix of length 0 (``bytes=-0``), is
+    unsatisfiable: it comes back as ``bytes={size}-``, for which werkzeug answers 416 with
+    ``Content-Range: bytes */{size}``, after If-Range and the other conditions, as for any range.
     """
     unit, equals, ranges = header.partition("=")
     if not equals or unit.lower() != "bytes":  # range units are case-insensitive
@@ -118,12 +119,14 @@ def single_range(header: str, size: int) -> str | None:
     if matched is None or not (matched[1] or matched[2]):
         return None
     first, last = matched[1], matched[2]
-    if not first:  # a suffix: the last N bytes
+    if not first:  # a suffix: the last N bytes, or all of them where the file is shorter (§14.1.3)
         length = int(last)
-        return f"bytes=-{length}" if length > 0 and size > 0 else f"bytes={size}-"
-    start = int(first)
-    if last and int(last) < start:
-        return None
+        start = max(size - length, 0) if length > 0 else size
+    else:
+        start = int(first)
+        if last and int(last) < start:
+            return None
     if start >= size:
         return f"bytes={size}-"
-    return f"bytes={start}-{int(last)}" if last else f"bytes={start}-"
+    end = min(int(last), size - 1) if first and last else size - 1
+    return f"bytes={start}-{end}"
