@@ -164,3 +164,20 @@ def test_a_damaged_file_is_logged_once(copy: Path, caplog: pytest.LogCaptureFixt
                 opened.require(TTL)
     damaged = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(damaged) == 1 and TTL in damaged[0]
+
+
+def test_an_unreadable_file_counts_as_damaged_even_where_root_could_read_it(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What chmod 000 does to a server that is not root, without needing one."""
+    import digigov_lod.release as release_module
+
+    def refuse(path: Path) -> str:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(release_module, "sha256_of", refuse)
+    opened = Release.open(copy)
+    assert opened.verify()["catalog.nt"] == "unreadable: Permission denied"
+    with pytest.raises(DamagedFile) as refused:
+        opened.require("catalog.nt")
+    assert str(copy) not in str(refused.value) and "catalog.nt" in str(refused.value)

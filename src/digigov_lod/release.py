@@ -263,10 +263,11 @@ class ReleaseNotFound(Exception):
     """The release folder is missing or incomplete."""
 
 
-class DamagedFile(Exception):
+class DamagedFile(ReleaseNotFound):
     """A file of the release no longer matches its manifest (changed, missing or unreadable).
 
-    Its message names the file only, never the server's path, so it can be shown to clients."""
+    Its message names the file only, never the server's path, so it can be shown to clients; it is a
+    :class:`ReleaseNotFound` for the command line, which cannot use such a release either."""
 
     def __init__(self, name: str, reason: str) -> None:
         self.name = name
