@@ -142,13 +142,16 @@ def run_query(
         return error(503, message_of(exc))  # no Retry-After: the same query would only run out of time again
     except PoolBusy as exc:
         return _unavailable(message_of(exc), site.settings.query_timeout_s)  # a worker is free by then
-    except EngineFailure as exc:  # its text may name server paths: it goes to the log, not to the client
+    except EngineFailure as exc:
+        # "what happened: detail": the detail (an exception's text, which may name server paths) goes
+        # to the log only
+        summary = str(exc).split(": ", 1)[0]
         log.error("a query could not be answered: %s", exc)
         return error(
             500,
-            "The query could not be answered because of a fault in the server; the server's log says more.",
+            f"The query could not be answered because of a fault in the server: {summary}.",
             "Server error",
-            sv="Frågan kunde inte besvaras på grund av ett fel i servern; serverns logg säger mer.",
+            sv=f"Frågan kunde inte besvaras på grund av ett fel i servern: {summary}.",
         )
     if fmt is HTML:
         lang = reader_language()
