@@ -260,7 +260,7 @@ def test_the_next_build_removes_what_killed_builds_left_and_spares_running_ones(
     running = _build_process(target)
     try:
         in_progress = _its_build_folder(running, target, set())
-        while not any(in_progress.iterdir()):  # writing its files: past the moment it briefly locks the folder
+        while not any(in_progress.iterdir()):  # writing its files: past its few milliseconds holding the builds' lock
             time.sleep(0.01)
         running.send_signal(signal.SIGSTOP)
         killed = _build_process(target)
