@@ -7,8 +7,10 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -229,3 +231,50 @@ def test_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> None
         snapshots.append(_snapshot(target))
     assert snapshots[0] == snapshots[1]
     assert json.loads(snapshots[0]["manifest.json"])["created"] == "2017-12-04T23:00:00Z"
+
+
+def _build_process(target: Path) -> subprocess.Popen:
+    env = {**os.environ, "DIGIGOV_PROJECT_ROOT": str(PROJECT_ROOT)}
+    command = [str(Path(sys.executable).parent / "digigov-lod"), "build", "--release", str(target)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _its_build_folder(process: subprocess.Popen, target: Path, known: set[Path]) -> Path:
+    """The temporary folder a running build has just made (waits for it)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        new = set(target.parent.glob(f".{target.name}-build-*")) - known
+        if new:
+            return new.pop()
+        assert process.poll() is None, "the build ended before it wrote anything"
+        time.sleep(0.01)
+    raise AssertionError("the build made no temporary folder within 120 s")
+
+
+def test_the_next_build_removes_what_killed_builds_left_and_spares_running_ones(
+    tmp_path: Path, project_settings: Settings
+) -> None:
+    """A build killed with SIGKILL leaves `.dist-build-*`; the next build deletes it, but not the folder
+    of a build that is still running (here: stopped with SIGSTOP, so it is certainly mid-way)."""
+    target = tmp_path / "dist"
+    running = _build_process(target)
+    try:
+        in_progress = _its_build_folder(running, target, set())
+        while not any(in_progress.iterdir()):  # writing its files: past its few milliseconds holding the builds' lock
+            time.sleep(0.01)
+        running.send_signal(signal.SIGSTOP)
+        killed = _build_process(target)
+        leftover = _its_build_folder(killed, target, {in_progress})
+        killed.kill()
+        killed.wait()
+        stale_link = target.with_name(f".{target.name}-link-999999")
+        stale_link.symlink_to("nowhere")  # what a build killed between making its link and renaming it leaves
+        assert leftover.is_dir() and in_progress.is_dir()
+        build(project_settings.with_overrides(release_dir=target))
+        assert not leftover.exists() and not stale_link.is_symlink()
+        assert in_progress.is_dir(), "a running build's folder was removed"
+    finally:
+        running.send_signal(signal.SIGCONT)
+    assert running.wait(timeout=300) == 0  # it finishes and publishes undisturbed
+    assert not list(tmp_path.glob(".dist-build-*")) and not list(tmp_path.glob(".dist-link-*"))
+    assert Release.open(target).verify() == {}

@@ -118,3 +118,37 @@ def test_range_edge_cases(live_server: LiveServer, dumps: list) -> None:
     for header in ("bytes=0-9,20-29", "items=0-5"):  # several ranges or an unknown unit: the whole file
         whole = requests.get(url, headers={"Range": header})
         assert whole.status_code == 200 and len(whole.content) == item.bytes
+
+
+def test_range_parsing_follows_rfc_9110(live_server: LiveServer, dumps: list) -> None:
+    """Unsatisfiable single ranges get 416 with `Content-Range: bytes */SIZE` (§15.5.17); whatever is
+    malformed, or several ranges, is ignored and the whole file sent (§14.2)."""
+    item = next(d for d in dumps if d.encoding is None)
+    url = live_server.url + "download/" + item.name
+    whole = requests.get(url).content
+    size = item.bytes
+    for header in ("bytes=-0", "bytes=-00", f"bytes={size}-", f"bytes={size}-{size + 5}", f"bytes={size + 10}-"):
+        refused = requests.get(url, headers={"Range": header})
+        assert refused.status_code == 416, header
+        assert refused.headers["Content-Range"] == f"bytes */{size}", header
+    for header, expected in (
+        ("bytes=0-0", (0, 1)),
+        ("bytes=-5", (size - 5, size)),
+        (f"bytes=-{size + 100}", (0, size)),  # a suffix longer than the file: all of it (§14.1.3)
+        (f"bytes={size - 3}-{size + 100}", (size - 3, size)),
+        ("BYTES=1-2", (1, 3)),  # range units are case-insensitive
+        ("bytes=1-2,", (1, 3)),  # an empty list element is allowed
+        ("bytes=1-2, ,", (1, 3)),
+    ):
+        part = requests.get(url, headers={"Range": header})
+        assert part.status_code == 206, header
+        assert part.content == whole[expected[0] : expected[1]], header
+        assert part.headers["Content-Range"] == f"bytes {expected[0]}-{expected[1] - 1}/{size}", header
+    for header in ("bytes=5-2", "bytes=abc", "bytes=", "bytes=-", "bytes = 1-2", "bytes=+1-2", "bytes=²-3",
+                   "bytes=0-1,0-1", "bytes=0-9,20-29", "items=0-5", "bytes"):  # fmt: skip
+        ignored = requests.get(url, headers={"Range": header})
+        assert ignored.status_code == 200 and ignored.content == whole, header
+    head = requests.head(url, headers={"Range": "bytes=0-9"})  # Range is defined for GET only
+    assert head.status_code == 200 and int(head.headers["Content-Length"]) == size
+    stale = requests.get(url, headers={"Range": "bytes=-0", "If-Range": '"not-the-etag"'})
+    assert stale.status_code == 200 and stale.content == whole  # If-Range fails: the Range is ignored

@@ -9,14 +9,21 @@ and renamed into place, so a failed build never touches the last good release.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gzip
 import hashlib
 import json
+import logging
 import os
 import shutil
+import stat
 import tempfile
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +33,12 @@ from rdflib.compare import to_canonical_graph
 
 from .formats import NTRIPLES as NTRIPLES_FORMAT
 from .formats import RDF_FORMATS, Format, rdf_by_extension
+from .messages import Message
 
 DUMP_STEM = "digigov-2017"
 MANIFEST = "manifest.json"
+
+log = logging.getLogger(__name__)
 
 
 def content_version(graph: Graph) -> str:
@@ -112,14 +122,77 @@ def _prune(folder: Path, keep: int, current: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _kept_releases(target: Path) -> Path:
+    """The folder that holds the published releases ``target`` may point to."""
+    return target.with_name(f".{target.name}-releases")
+
+
+@contextlib.contextmanager
+def _folder_lock(target: Path) -> Iterator[None]:
+    """Held while a build creates its temporary folder, clears leftovers or swaps the link: a few
+    milliseconds, so concurrent builds still run side by side."""
+    kept = _kept_releases(target)
+    kept.mkdir(exist_ok=True)
+    with (kept / ".lock").open("a") as handle:  # beside the kept releases (pruning skips files)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _hold(folder: Path) -> int:
+    """Lock ``folder`` for as long as this process runs (or until :func:`os.close`): the kernel lets go
+    of a killed build's lock, which is how the next build knows that its folder is a leftover."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return descriptor
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Delete what killed builds left beside ``target``: temporary folders no running build holds, and
+    half-made links. Call with :func:`_folder_lock` held, so no build is between its steps."""
+    removed: list[Path] = []
+    for folder in target.parent.glob(f".{target.name}-build-*"):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        try:
+            descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # a build is writing it
+            continue
+        finally:
+            os.close(descriptor)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    for link in target.parent.glob(f".{target.name}-link-*"):
+        if link.is_symlink():  # only made and renamed with the lock held: any one seen now is a leftover
+            link.unlink(missing_ok=True)
+            removed.append(link)
+    return removed
+
+
 class ReleaseWriter:
-    """Collects files in a temporary folder and publishes them atomically."""
+    """Collects files in a temporary folder and publishes them atomically.
+
+    The temporary folder ``.{target}-build-*`` is locked (``flock``) while its build runs; a build
+    that is killed leaves it unlocked, and the next build deletes it (see :func:`remove_leftovers`).
+    """
 
     def __init__(self, target: Path) -> None:
         self.target = target
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.workdir = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
+        with _folder_lock(target):
+            for leftover in remove_leftovers(target):
+                log.info("removed %s, left by a build that did not finish", leftover)
+            self.workdir = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
+            self._held: int | None = _hold(self.workdir)
         self.files: list[ReleaseFile] = []
+
+    def _let_go(self) -> None:
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
 
     def add_bytes(self, name: str, data: bytes, media_type: str, role: str, encoding: str | None = None) -> Path:
         path = self.workdir / name
@@ -146,7 +219,7 @@ class ReleaseWriter:
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         (self.workdir / MANIFEST).write_text(text)
         os.chmod(self.workdir, 0o755)
-        kept = self.target.with_name(f".{self.target.name}-releases")
+        kept = _kept_releases(self.target)
         kept.mkdir(exist_ok=True)
         folder = kept / f"{manifest['version']}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
         if folder.exists():  # the very same release again: keep the folder that is already there
@@ -154,18 +227,21 @@ class ReleaseWriter:
         else:
             os.replace(self.workdir, folder)
         os.utime(folder)
-        link = self.target.with_name(f".{self.target.name}-link-{os.getpid()}")
-        link.unlink(missing_ok=True)
-        os.symlink(os.path.relpath(folder, self.target.parent), link)
-        if self.target.is_dir() and not self.target.is_symlink():  # a folder from an older layout
-            shutil.rmtree(self.target)
-        os.replace(link, self.target)
+        self._let_go()
+        with _folder_lock(self.target):
+            link = self.target.with_name(f".{self.target.name}-link-{os.getpid()}")
+            link.unlink(missing_ok=True)
+            os.symlink(os.path.relpath(folder, self.target.parent), link)
+            if self.target.is_dir() and not self.target.is_symlink():  # a folder from an older layout
+                shutil.rmtree(self.target)
+            os.replace(link, self.target)
         _prune(kept, keep=KEEP_RELEASES, current=folder)
         return self.target
 
     def discard(self) -> None:
         """Forget everything written: the published release stays as it was."""
         shutil.rmtree(self.workdir, ignore_errors=True)
+        self._let_go()
 
     def __enter__(self) -> ReleaseWriter:
         return self
@@ -173,6 +249,7 @@ class ReleaseWriter:
     def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
         if self.workdir.exists():
             self.discard()
+        self._let_go()
 
 
 def now_utc() -> str:
@@ -186,12 +263,56 @@ class ReleaseNotFound(Exception):
     """The release folder is missing or incomplete."""
 
 
+class DamagedFile(ReleaseNotFound):
+    """A file of the release no longer matches its manifest (changed, missing or unreadable).
+
+    Its message names the file only, never the server's path, so it can be shown to clients; it is a
+    :class:`ReleaseNotFound` for the command line, which cannot use such a release either."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(
+            Message(
+                f"The file {name} of this release is damaged on the server (it does not match the release's "
+                "manifest), so it is not served, nor anything made from it, until the release is rebuilt.",
+                f"Filen {name} i den här utgåvan är skadad på servern (den stämmer inte med utgåvans manifest), "
+                "så varken den eller något som görs av den lämnas ut förrän utgåvan har byggts om.",
+            )
+        )
+
+
+#: What identifies one state of a file on disk: a write changes the size or the change time (which no
+#: tool can set back), a replacement the inode; then the file is hashed again.
+_Identity = tuple[int, int, int, int, int]
+
+
+def _identity(st: os.stat_result) -> _Identity:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class _Check:
+    """What the last check of one release file found."""
+
+    path: Path
+    where: str  # the path as a string, for a quick os.stat
+    identity: _Identity | None  # None: there was nothing to stat
+    problem: str | None  # None: the file matched the manifest
+
+
 @dataclass
 class Release:
-    """A published release folder, read-only."""
+    """A published release folder, read-only.
+
+    Every file is checked against the SHA-256 in the manifest before it is used (:meth:`require`);
+    the check is repeated only when the file's identity on disk changes (one ``stat``), so a file
+    damaged while a server runs is caught at its next use as well."""
 
     path: Path
     manifest: dict
+    _checked: dict[str, _Check] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def open(cls, path: Path) -> Release:
@@ -224,17 +345,101 @@ class Release:
         return [ReleaseFile(**f) for f in self.manifest["files"] if role is None or f["role"] == role]
 
     def file(self, name: str) -> ReleaseFile | None:
-        return next((f for f in self.files() if f.name == name), None)
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, ReleaseFile]:
+        return {f.name: f for f in self.files()}
 
     def dump_path(self, fmt: Format, stem: str = DUMP_STEM) -> Path:
         return self.path / f"{stem}.{fmt.extension}"
 
+    def verify(self) -> dict[str, str]:
+        """Check every file the manifest lists; the damaged ones by name, with the reason (also logged)."""
+        started = time.perf_counter()
+        for item in self.files():
+            self._problem(item)
+        damaged = self.damaged()
+        log.info(
+            "release %s: %d files checked in %.1f ms",
+            self.path,
+            len(self.files()),
+            1000 * (time.perf_counter() - started),
+        )
+        return damaged
+
+    def damaged(self) -> dict[str, str]:
+        """The files found damaged so far, by name, with the reason."""
+        with self._lock:
+            return {name: check.problem for name, check in self._checked.items() if check.problem}
+
+    def require(self, name: str) -> Path:
+        """The path of the release file ``name``, once it is known to match the manifest.
+
+        Raises :class:`DamagedFile` when it does not. A name the manifest does not list gives its path
+        unchecked (the caller finds it missing). Costs one ``stat`` (about 3 µs) while the file is unchanged."""
+        item = self.file(name)
+        if item is None:
+            return self.path / name
+        check = self._checked.get(name)  # a dict read is atomic: no lock on the usual path
+        if check is not None:
+            try:
+                unchanged = _identity(os.stat(check.where)) == check.identity
+            except OSError:
+                unchanged = False
+            if unchanged:
+                if check.problem:
+                    raise DamagedFile(name, check.problem)
+                return check.path
+        problem = self._problem(item)
+        if problem:
+            raise DamagedFile(name, problem)
+        return self._checked[name].path
+
+    def _problem(self, item: ReleaseFile) -> str | None:
+        """Why ``item`` does not match the manifest, or None, hashing it again (and logging any change)."""
+        path = self.path / item.name
+        with self._lock:
+            try:
+                found: os.stat_result | None = path.stat()
+            except OSError:  # missing, or a link to nowhere
+                found = None
+            known = self._checked.get(item.name)
+            if known is not None and found is not None and known.identity == _identity(found):
+                return known.problem  # another thread has just checked it
+            problem = _mismatch(path, item, found)
+            if problem != (known.problem if known else None):
+                if problem:
+                    log.error("release file %s in %s is damaged (%s): not served", item.name, self.path, problem)
+                elif known is not None:
+                    log.warning("release file %s in %s matches its manifest again: served", item.name, self.path)
+            identity = _identity(found) if found is not None else None
+            self._checked[item.name] = _Check(path, str(path), identity, problem)
+            return problem
+
     def load_graph(self, stem: str = DUMP_STEM) -> Graph:
-        """The released graph, parsed from its N-Triples dump (the fastest to read)."""
+        """The released graph, parsed from its N-Triples dump (the fastest to read), once it is checked.
+
+        Raises :class:`DamagedFile` if the dump does not match the manifest, ReleaseNotFound if the
+        manifest lists none."""
         nt = rdf_by_extension("nt")
         assert nt is not None
-        graph = Graph()
-        with contextlib.suppress(FileNotFoundError):
-            graph.parse(self.dump_path(nt, stem), format="nt")
-            return graph
-        raise ReleaseNotFound(f"{self.path} has no N-Triples dump")
+        name = f"{stem}.{nt.extension}"
+        if self.file(name) is None:
+            raise ReleaseNotFound(f"{self.path} has no N-Triples dump")
+        return Graph().parse(self.require(name), format="nt")
+
+
+def _mismatch(path: Path, item: ReleaseFile, found: os.stat_result | None) -> str | None:
+    """Why the file at ``path`` is not the one ``item`` describes, or None."""
+    if found is None:
+        return "missing"
+    if not stat.S_ISREG(found.st_mode):
+        return "not a regular file"
+    if found.st_size != item.bytes:
+        return f"{found.st_size} bytes instead of {item.bytes}"
+    try:
+        digest = sha256_of(path)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or type(exc).__name__}"
+    return None if digest == item.sha256 else "SHA-256 differs"

@@ -2,6 +2,13 @@
 
 ``create_app`` builds a :class:`~digigov_lod.web.site.Site` for the release and registers one
 blueprint per area of the site.
+
+The release is checked against its manifest when the app is made (every file's SHA-256) and each
+file again before it is used whenever it changed on disk. A damaged file is never served: its
+download, and whatever is made from it, answers 503 with a readable message; the rest of the site
+goes on. A damaged knowledge graph dump cannot be loaded at all: then the pages about things, the
+embeds and the SPARQL endpoint answer 503, while the start page, the catalog and the intact
+downloads stay available.
 """
 
 from __future__ import annotations
@@ -12,15 +19,25 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, Response, request
+from rdflib import Graph
 from werkzeug.exceptions import HTTPException
 
 from .. import __version__
 from ..config import Settings, from_environment
-from ..release import Release
+from ..messages import Message, message_of
+from ..release import DamagedFile, Release
+from ..sparql.dataset import NAMED_GRAPHS
 from .i18n import reader_language
 from .response_cache import ResponseCache
 from .responses import STANDARD_MESSAGES_SV, add_common_headers, error
-from .site import Site
+from .site import Site, current_site
+
+#: Blueprints that answer from the knowledge graph held in memory (the SPARQL one through its labels).
+GRAPH_BLUEPRINTS = frozenset({"resources", "embed", "sparql"})
+#: Release files a blueprint reads on (almost) every request, checked before each request reaches it.
+#: The SPARQL engines load theirs whenever one starts, so a file damaged later stops the endpoint too.
+FILES_READ = {"sparql": tuple(g.source_file for g in NAMED_GRAPHS), "home": ("catalog.ttl",)}
+UNAVAILABLE = Message("Service unavailable", "Inte tillgänglig")
 
 
 def create_app(settings: Settings | None = None, release_dir: Path | None = None, response_cache: bool = True) -> Flask:
@@ -29,10 +46,17 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     ``response_cache=False`` leaves replaying answers to whoever runs the app (see :mod:`.asgi`)."""
     settings = settings or from_environment()
     release = Release.open(release_dir or settings.release_dir)
+    release.verify()  # logs each damaged file once
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config["MAX_CONTENT_LENGTH"] = max_request_bytes(settings)
-    site = Site(settings=settings, release=release, graph=release.load_graph(), code_version=code_fingerprint())
+    graph, graph_damaged = Graph(), None
+    try:
+        graph = release.load_graph()
+    except DamagedFile as exc:
+        graph_damaged = exc
+    site = Site(settings=settings, release=release, graph=graph, code_version=code_fingerprint())
+    site.graph_damaged = graph_damaged
     app.extensions["digigov"] = site
 
     from . import blueprints
@@ -40,6 +64,7 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     for blueprint in blueprints.ALL:
         app.register_blueprint(blueprint)
 
+    app.before_request(refuse_damaged_sources)
     app.after_request(add_common_headers)
     app.jinja_env.globals["t"] = lambda sv, en: sv if reader_language() == "sv" else en
     app.jinja_env.globals["release_version"] = release.version
@@ -57,9 +82,23 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
             response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
         return response
 
+    @app.errorhandler(DamagedFile)
+    def damaged_file(exc: DamagedFile) -> Response:
+        return error(503, message_of(exc), UNAVAILABLE)
+
     if response_cache:
         app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def refuse_damaged_sources() -> None:
+    """Raise :class:`DamagedFile` (a 503) before a view that would read a damaged file runs."""
+    site = current_site()
+    if site.graph_damaged is not None and request.blueprint in GRAPH_BLUEPRINTS:
+        damaged = site.graph_damaged  # raised afresh each time: raising one instance again grows its traceback
+        raise DamagedFile(damaged.name, damaged.reason)
+    for name in FILES_READ.get(request.blueprint or "", ()):
+        site.release.require(name)
 
 
 def max_request_bytes(settings: Settings) -> int:

@@ -51,7 +51,7 @@ def _parsed(path: Path, version: str) -> Graph:
 def _html_page(stem: str, route: str, offered: tuple[Format, ...], vary: str | None) -> Response:
     """The catalog or VoID for people: one section per catalog, dataset, service and distribution."""
     site = current_site()
-    path = site.release.path / f"{stem}.ttl"
+    path = site.release.require(f"{stem}.ttl")  # a damaged file raises DamagedFile: a 503
     if not path.is_file():
         return error(404, f"This release has no {stem}.ttl; rebuild it with `digigov-lod build`.")
     lang = reader_language()
@@ -71,7 +71,7 @@ def _html_page(stem: str, route: str, offered: tuple[Format, ...], vary: str | N
 
 
 def _release_file(name: str) -> bytes | None:
-    path = current_site().release.path / name
+    path = current_site().release.require(name)  # a damaged file raises DamagedFile: a 503
     return path.read_bytes() if path.is_file() else None
 
 

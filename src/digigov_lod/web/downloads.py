@@ -1,9 +1,14 @@
-"""Bulk downloads of the release's dumps, with validators, 304s and Range requests."""
+"""Bulk downloads of the release's dumps, with validators, 304s and Range requests.
+
+A file is sent only once it matches the manifest (:meth:`~digigov_lod.release.Release.require`),
+so its ETag and ``Repr-Digest`` (the manifest's SHA-256) always describe the bytes sent.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file
 
@@ -63,13 +68,18 @@ def download(name: str) -> Response:
             f"No file {name!r} in this release; see /download/.",
             sv=f"Filen {name!r} finns inte i den här utgåvan; se /download/.",
         )
+    path = site.release.require(item.name)  # a damaged file raises DamagedFile: a 503
     mimetype = "application/gzip" if item.encoding == "gzip" else item.media_type
-    asked = request.range if request.headers.get("Range") else None
-    if request.headers.get("Range") and (asked is None or asked.units != "bytes" or len(asked.ranges) != 1):
-        request.environ.pop("HTTP_RANGE")  # several ranges or an unknown unit: send it all (RFC 9110 §14.2)
-        request.__dict__.pop("range", None)
+    header = request.headers.get("Range")
+    if header is not None:
+        acted_on = single_range(header, item.bytes) if request.method == "GET" else None
+        if acted_on is None:  # ignored: the whole file (RFC 9110 §14.2)
+            request.environ.pop("HTTP_RANGE", None)
+        else:
+            request.environ["HTTP_RANGE"] = acted_on
+        request.__dict__.pop("range", None)  # werkzeug parses it again from the environ
     response = send_file(
-        site.release.path / item.name,
+        path,
         mimetype=mimetype,
         as_attachment=True,
         download_name=item.name,
@@ -82,3 +92,41 @@ def download(name: str) -> Response:
     response.headers["Repr-Digest"] = f"sha-256=:{digest}:"  # RFC 9530
     response.headers["Digest"] = f"sha-256={digest}"  # RFC 3230, for older clients
     return response
+
+
+_RANGE_SPEC = re.compile(r"([0-9]*)-([0-9]*)")
+
+
+def single_range(header: str, size: int) -> str | None:
+    """The ``Range`` header to act on for a file of ``size`` bytes, in a form werkzeug reads alike, or
+    None when it is to be ignored and the whole file sent (RFC 9110 §14.1.1, §14.2).
+
+    Ignored: another unit than ``bytes``, a malformed range set, one whose last position precedes its
+    first, and several ranges (a server may send the whole file instead of multipart parts). A single
+    range comes back as ``bytes=FIRST-LAST`` within the file (a suffix longer than the file is all of
+    it). One that starts at or beyond the end, or a suffix of length 0 (``bytes=-0``), is
+    unsatisfiable: it comes back as ``bytes={size}-``, for which werkzeug answers 416 with
+    ``Content-Range: bytes */{size}``, after If-Range and the other conditions, as for any range.
+    """
+    unit, equals, ranges = header.partition("=")
+    if not equals or unit.lower() != "bytes":  # range units are case-insensitive
+        return None
+    specs = [spec.strip(" \t") for spec in ranges.split(",")]
+    specs = [spec for spec in specs if spec]  # a list may hold empty elements (RFC 9110 §5.6.1)
+    if len(specs) != 1:
+        return None
+    matched = _RANGE_SPEC.fullmatch(specs[0])
+    if matched is None or not (matched[1] or matched[2]):
+        return None
+    first, last = matched[1], matched[2]
+    if not first:  # a suffix: the last N bytes, or all of them where the file is shorter (§14.1.3)
+        length = int(last)
+        start = max(size - length, 0) if length > 0 else size
+    else:
+        start = int(first)
+        if last and int(last) < start:
+            return None
+    if start >= size:
+        return f"bytes={size}-"
+    end = min(int(last), size - 1) if first and last else size - 1
+    return f"bytes={start}-{end}"

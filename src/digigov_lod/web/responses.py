@@ -106,7 +106,8 @@ def error(status: int, message: str, title: str | None = None, sv: str | None = 
     """A short readable error in the format the client can read (HTML, JSON or plain text).
 
     Pages show the Swedish wording (``sv``, or that of a :class:`~digigov_lod.messages.Message`) to
-    Swedish readers; JSON and text errors, read by programs, stay English."""
+    Swedish readers, and a ``title`` given as a Message in their language; JSON and text errors,
+    read by programs, stay English."""
     titles = STATUS_TITLES.get(status)
     message = Message(message, sv) if sv else message
     title = title or (titles[1] if titles else "Error")
@@ -116,7 +117,10 @@ def error(status: int, message: str, title: str | None = None, sv: str | None = 
         fmt = TEXT  # an error is always worth saying, even in a format the client did not ask for
     if fmt is HTML and "t" in current_app.jinja_env.globals:  # the full site (not a bare test app)
         lang = reader_language()
-        shown = titles[0 if lang == "sv" else 1] if titles else title
+        if isinstance(title, Message):  # a heading of its own, in both languages
+            shown = worded(title, lang)
+        else:
+            shown = titles[0 if lang == "sv" else 1] if titles else title
         body = render_template("error.html", status=status, title=shown, message=worded(message, lang), lang=lang)
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
         response.vary.add("Accept-Language")

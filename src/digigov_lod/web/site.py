@@ -12,7 +12,7 @@ from flask import current_app, request
 from rdflib import Graph
 
 from ..config import Settings
-from ..release import Release
+from ..release import DamagedFile, Release
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Site:
     graph: Graph  # the released graph, for page rendering and metadata
     services: dict[str, object] = field(default_factory=dict)  # engines keyed by name
     code_version: str = ""  # fingerprint of the software, so that new code never answers 304 to old pages
+    graph_damaged: DamagedFile | None = None  # why ``graph`` is empty: its dump did not match the manifest
 
     @property
     def base(self) -> str:

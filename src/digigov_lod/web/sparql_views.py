@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 from urllib.parse import parse_qs, unquote_to_bytes, urlencode
 
@@ -27,6 +28,7 @@ from .responses import UNKNOWN_GRAPHS_HEADER, error, representation
 from .site import current_site
 
 blueprint = Blueprint("sparql", __name__)
+log = logging.getLogger(__name__)
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -173,11 +175,15 @@ def run_query(
     except PoolBusy as exc:
         return _unavailable(message_of(exc), site.settings.query_timeout_s)  # a worker is free by then
     except EngineFailure as exc:
+        # "what happened: detail": the detail (an exception's text, which may name server paths) goes
+        # to the log only
+        summary = str(exc).split(": ", 1)[0]
+        log.error("a query could not be answered: %s", exc)
         return error(
             500,
-            f"The query could not be answered because of a fault in the server: {exc}.",
+            f"The query could not be answered because of a fault in the server: {summary}.",
             "Server error",
-            sv=f"Frågan kunde inte besvaras på grund av ett fel i servern: {exc}.",
+            sv=f"Frågan kunde inte besvaras på grund av ett fel i servern: {summary}.",
         )
     if fmt is HTML:
         lang = reader_language()
