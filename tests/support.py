@@ -78,19 +78,20 @@ def start_server(release_path: Path, cwd: Path | None = None, **env_overrides: s
         stderr=log,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.seek(0)
             raise RuntimeError(f"server exited: {log.read().decode(errors='replace')}")
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=2)
             break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or slow to answer on a loaded machine
             time.sleep(0.1)
     else:
         process.kill()
-        raise RuntimeError("server did not answer within 30 s")
+        process.wait()
+        raise RuntimeError("server did not answer within 60 s")
     return LiveServer(url, Release.open((cwd or Path.cwd()) / release_path).base_iri, process)
 
 

@@ -55,3 +55,20 @@ def test_swedish_readers_get_swedish_headings(live_server: LiveServer) -> None:
 def test_the_query_page_links_the_vocabulary(live_server: LiveServer) -> None:
     answer = requests.get(live_server.url + "sparql", headers={"Accept": "text/html"})
     assert 'href="/vocabulary"' in answer.text
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_fragment_link_on_the_void_page_lands_on_an_element(live_server: LiveServer, lang: str) -> None:
+    page = requests.get(live_server.url + ".well-known/void", headers={"Accept": "text/html", "Accept-Language": lang})
+    assert page.status_code == 200
+    links = {unescape(href) for href in re.findall(r'href="([^"]*#[^"]+)"', page.text)}
+    links = {link.removeprefix(live_server.url[:-1]) for link in links}
+    links = {link for link in links if link.startswith("/")}  # links to other sites' vocabularies aside
+    assert len(links) > 100, "the VoID page links every class and property partition"
+    targets: dict[str, str] = {}
+    for link in sorted(links):
+        path, _, fragment = link.partition("#")
+        url = live_server.url + path.lstrip("/")
+        if url not in targets:
+            targets[url] = requests.get(url, headers={"Accept": "text/html", "Accept-Language": lang}).text
+        assert f'id="{fragment}"' in targets[url], link

@@ -22,7 +22,7 @@ from ..formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, rdf_by_ext
 from ..messages import message_of
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose, explicit
-from .rdf_view import sections
+from .rdf_view import node_view, sections
 from .responses import error, representation
 from .site import current_site
 
@@ -55,11 +55,13 @@ def _html_page(stem: str, route: str, offered: tuple[Format, ...], vary: str | N
     if not path.is_file():
         return error(404, f"This release has no {stem}.ttl; rebuild it with `digigov-lod build`.")
     lang = reader_language()
+    graph = _parsed(path, site.release.version)
     body = render_template(
         "graph_page.html",
         lang=lang,
         title=PAGE_TITLES[stem][0 if lang == "sv" else 1],
-        sections=sections(_parsed(path, site.release.version), PAGE_CLASSES[stem], lang),
+        sections=sections(graph, PAGE_CLASSES[stem], lang),
+        partitions=_partitions(graph, lang) if stem == "void" else [],
         route=route,
         formats=[f for f in offered if f is not HTML],
     )
@@ -68,6 +70,30 @@ def _html_page(stem: str, route: str, offered: tuple[Format, ...], vary: str | N
     )
     response.headers["Content-Language"] = lang
     return response
+
+
+def _partitions(graph: Graph, lang: str) -> list[dict[str, object]]:
+    """VoID's class and property partitions as rows whose ids are the partitions' fragments, so the
+    links to them (``/.well-known/void#class-schema-Person``) land on their row."""
+    rows = []
+    for kind, link, term_property, count_property in (
+        ("class", VOID.classPartition, VOID["class"], VOID.entities),
+        ("property", VOID.propertyPartition, VOID.property, VOID.triples),
+    ):
+        for partition in sorted(graph.objects(None, link), key=str):
+            term = graph.value(partition, term_property)
+            if term is None or "#" not in str(partition):
+                continue
+            fragment = str(partition).rsplit("#", 1)[1]
+            rows.append(
+                {
+                    "id": fragment,
+                    "kind": kind,
+                    "term": node_view(term, lang),
+                    "count": graph.value(partition, count_property),
+                }
+            )
+    return rows
 
 
 def _release_file(name: str) -> bytes | None:

@@ -17,6 +17,7 @@ from rdflib.namespace import RDF
 
 from ..formats import HTML
 from ..metadata.void import partition_fragment
+from ..namespaces import bind_prefixes
 from .engine import query_service
 from .i18n import reader_language
 from .rdf_view import node_view, term_label
@@ -47,9 +48,10 @@ def _declared(site: Site, iri: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _terms(graph: Graph, version: str) -> tuple[Term, ...]:
+def _terms(graph: Graph, version: str, base: str) -> tuple[Term, ...]:
     """Classes by instances, properties by triples, each with a first example (once per release)."""
     del version  # part of the cache key only: a new release is a new graph
+    prefixed = bind_prefixes(Graph(bind_namespaces="none"), base)  # as the build names VoID's partitions
     classes: Counter[URIRef] = Counter()
     properties: Counter[URIRef] = Counter()
     class_example: dict[URIRef, URIRef] = {}
@@ -63,9 +65,9 @@ def _terms(graph: Graph, version: str) -> tuple[Term, ...]:
             classes[obj] += 1
             class_example.setdefault(obj, subject)
     return tuple(
-        [Term("class", c, partition_fragment("class", str(c), graph), n, class_example.get(c))
+        [Term("class", c, partition_fragment("class", str(c), prefixed), n, class_example.get(c))
          for c, n in sorted(classes.items(), key=lambda item: (-item[1], str(item[0])))]
-        + [Term("property", p, partition_fragment("property", str(p), graph), n, property_example.get(p))
+        + [Term("property", p, partition_fragment("property", str(p), prefixed), n, property_example.get(p))
            for p, n in sorted(properties.items(), key=lambda item: (-item[1], str(item[0])))]
     )  # fmt: skip
 
@@ -85,7 +87,7 @@ def vocabulary() -> Response:
     site = current_site()
     lang = reader_language()
     rows = []
-    for term in _terms(site.graph, site.release.version):
+    for term in _terms(site.graph, site.release.version, site.base):
         query = _query_for(site, term)
         rows.append(
             {
