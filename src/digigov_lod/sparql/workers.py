@@ -39,6 +39,8 @@ EXTRA_FACTOR = 3  # engines a pool may hold when busy, as a multiple of its kept
 EXTRA_AFTER_S = 0.05  # how long a query waits for a busy engine before it asks for one more
 SPARE_ENGINES = 1  # idle engines kept ready (while the pool may grow), so a query never waits for a start
 ENGINE_MEMORY_MB = 1024  # default address-space cap of one engine process; the store itself needs ~60 MB
+SLOW_AFTER_S = 0.5  # a query still running after this runs at a lower CPU priority (SLOW_NICENESS)
+SLOW_NICENESS = 10  # so that short queries and engine starts go first on a machine busy with long ones
 BACKOFF_FIRST_S = 0.5  # after a failed start, wait this long before the next, doubling up to BACKOFF_MAX_S
 BACKOFF_MAX_S = 30.0
 _STARTUP_POLL_S = 0.25
@@ -135,6 +137,24 @@ def _serve(connection: Connection, sources: list[GraphSource], parent_pid: int, 
 class _Worker:
     process: mp.process.BaseProcess
     connection: Connection
+    demoted: bool = False  # running at SLOW_NICENESS
+
+    def demote(self) -> None:
+        """Lower the engine's CPU priority (it is running a long query)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid or 0, SLOW_NICENESS)
+            self.demoted = True
+        except (OSError, AttributeError):  # gone already, or no setpriority here
+            pass
+
+    def restore(self) -> bool:
+        """Give the engine its normal CPU priority back; False where that is not allowed (no CAP_SYS_NICE)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid or 0, os.getpriority(os.PRIO_PROCESS, 0))
+        except OSError:
+            return False
+        self.demoted = False
+        return True
 
     @classmethod
     def launch(cls, sources: list[GraphSource], memory_mb: int | None) -> _Worker:
@@ -190,8 +210,9 @@ class WorkerPool:
     ``size`` engines start with the first query. A keeper thread holds the pool at that size and
     keeps ``spare`` more started and idle as long as the pool may grow (up to ``max_size``): when
     queries that run into the time limit hold the other engines, a simple query takes the spare at
-    once instead of waiting for a start (about 0.2 s, seconds on a loaded machine). Engines started
-    for a busy moment stay for the next one; a timed-out one beyond what is wanted is not replaced.
+    once instead of waiting for a start (about 0.2 s of CPU, seconds on a machine busy with long
+    queries). Engines started for a busy moment stay for the next one. A query still running after
+    ``SLOW_AFTER_S`` runs at a lower CPU priority, so that short queries and starts go first.
 
     The pool never hands out a dead engine: one is checked for life as it is taken, and a query
     whose engine ended before answering is sent once more to another engine. An engine that timed
@@ -221,6 +242,7 @@ class WorkerPool:
         self._busy = 0  # engines running a query
         self._starting = 0  # engines launched and still loading the release
         self._waiting = 0  # queries that found no idle engine within EXTRA_AFTER_S
+        self._owed = 0  # replacements for retired engines, started even beyond what is wanted
         self._failures = 0  # starts that failed, ever
         self._last_failure = ""
         self._backoff_s = 0.0
@@ -258,12 +280,13 @@ class WorkerPool:
                     if self._closed:
                         return
                     now = time.monotonic()
-                    short = self._live() < self._wanted()
+                    short = self._live() < self._wanted() or (self._owed and self._live() < self.max_size)
                     probing = self._failures and self._last_failure and self._starting  # one try at a time
                     if short and not probing and now >= self._next_start:
                         break
                     self._changed.wait(self._next_start - now if short and now < self._next_start else None)
                 self._starting += 1
+                self._owed = max(0, self._owed - 1)
             try:
                 worker = _Worker.launch(self.sources, self.memory_mb)
             except Exception as exc:  # fork failed (no memory, too many processes …)
@@ -330,6 +353,7 @@ class WorkerPool:
                             self._changed.notify_all()  # the keeper may start a spare now
                             return worker
                         log.warning("a query engine had died while idle (exit code %s)", worker.process.exitcode)
+                        self._owed += 1
                         self._changed.release()  # stopping takes a join: not under the lock
                         try:
                             worker.stop()
@@ -360,6 +384,9 @@ class WorkerPool:
                     self._waiting -= 1
 
     def _give_back(self, worker: _Worker) -> None:
+        if worker.demoted and not worker.restore():
+            self._retire(worker)  # a low-priority engine would make the next short query slow
+            return
         with self._changed:
             self._busy -= 1
             if not self._closed:
@@ -369,10 +396,14 @@ class WorkerPool:
         worker.stop()
 
     def _retire(self, worker: _Worker) -> None:
-        """Kill ``worker``; the keeper starts a replacement if the pool now has fewer than it wants."""
+        """Kill ``worker`` and have the keeper start a replacement.
+
+        It is replaced even where the pool would then hold more than it wants: the query that
+        follows a timed-out one (a client trying again, say) would otherwise take the spare."""
         worker.stop()
         with self._changed:
             self._busy -= 1
+            self._owed += 1
             self._changed.notify_all()
 
     # --- running a query -----------------------------------------------------------------------
@@ -404,7 +435,11 @@ class WorkerPool:
         """Send ``job`` to ``worker`` and wait at most ``budget`` seconds; raise _EngineDied if it ends."""
         try:
             worker.connection.send(job)
-            if not worker.connection.poll(budget):
+            answered = worker.connection.poll(min(budget, SLOW_AFTER_S))
+            if not answered and budget > SLOW_AFTER_S:
+                worker.demote()
+                answered = worker.connection.poll(budget - SLOW_AFTER_S)
+            if not answered:
                 self._retire(worker)
                 raise QueryTimeout(
                     Message(
