@@ -9,6 +9,8 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -141,3 +143,18 @@ def test_a_simple_query_does_not_wait_for_engines_to_start_while_runaways_run(re
         assert _ask(server, _simple()).status_code == 200
     finally:
         server.stop()
+
+
+def test_engines_run_in_their_own_network_namespace(server: LiveServer) -> None:
+    """Forked by the fork server or not, each engine leaves the web process's network behind."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "from digigov_lod.sparql.isolation import isolate_network as i; print(i())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if probe.stdout.strip() != "True":
+        pytest.skip("this machine allows no network namespaces (the guard alone holds)")
+    engines = _warm(server)
+    web = os.readlink(f"/proc/{server.process.pid}/ns/net")
+    assert all(os.readlink(f"/proc/{pid}/ns/net") != web for pid in engines)
