@@ -59,7 +59,7 @@ def _engine_pids(root: int) -> list[int]:
         for child in children.get(pid, []):
             todo.append(child)
             try:
-                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                if Path(f"/proc/{child}/comm").read_text().strip() == "sparql-worker":
                     found.append(child)
             except OSError:
                 pass
@@ -67,7 +67,8 @@ def _engine_pids(root: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the engine processes")
-def test_an_engine_fault_is_a_500_and_the_endpoint_recovers(big_server: LiveServer) -> None:
+def test_killed_engines_cost_no_client_an_error(big_server: LiveServer) -> None:
+    """More in test_http_engine_failures.py: the pool never hands out a dead engine."""
     url = big_server.url + "sparql"
     assert requests.get(url, params={"query": "ASK { ?s ?p 'warm' }"}).status_code == 200
     engines = _engine_pids(big_server.process.pid)
@@ -75,17 +76,9 @@ def test_an_engine_fault_is_a_500_and_the_endpoint_recovers(big_server: LiveServ
     for pid in engines:  # the engines of the server this module started
         os.kill(pid, signal.SIGKILL)
     time.sleep(0.5)
-    response = requests.get(url, params={"query": "ASK { ?s ?p 'after the crash' }"}, timeout=30)
-    assert response.status_code == 500, response.text
-    assert "fault in the server" in response.text and "stopped unexpectedly" in response.text
-    deadline = time.monotonic() + 30
-    status = 0
-    for attempt in range(1000):
-        status = requests.get(url, params={"query": f"ASK {{ ?s ?p {attempt} }}"}, timeout=30).status_code
-        if status == 200 or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    assert status == 200, "replacement engines answer again"
+    for attempt in range(5):
+        response = requests.get(url, params={"query": f"ASK {{ ?s ?p 'after the crash {attempt}' }}"}, timeout=30)
+        assert response.status_code == 200, response.text
 
 
 def test_html_results_show_the_first_rows_and_link_the_full_result(big_server: LiveServer) -> None:

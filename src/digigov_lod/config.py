@@ -30,6 +30,7 @@ class Settings:
     max_query_bytes: int = 100_000
     max_result_rows: int = 10_000
     query_cache_entries: int = 512
+    engine_memory_mb: int = 1024  # address space of one query engine process; 0: no cap
 
     @property
     def data_dir(self) -> Path:
@@ -63,6 +64,7 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         "DIGIGOV_QUERY_TIMEOUT": ("query_timeout_s", float),
         "DIGIGOV_MAX_QUERY_BYTES": ("max_query_bytes", int),
         "DIGIGOV_MAX_RESULT_ROWS": ("max_result_rows", int),
+        "DIGIGOV_ENGINE_MEMORY_MB": ("engine_memory_mb", int),
     }
     for variable, (name, convert) in numeric.items():
         if variable in env:

@@ -91,7 +91,7 @@ def build_service(release: Release, settings: Settings, pool_size: int = POOL_SI
     """The query service over ``release`` (its engine processes start on the first query)."""
     sources = graph_sources(release)
     return QueryService(
-        WorkerPool(sources, pool_size),
+        WorkerPool(sources, pool_size, memory_mb=settings.engine_memory_mb),
         DatasetGraphs(tuple(s.name for s in sources)),
         settings.query_timeout_s,
         settings.max_result_rows,

@@ -12,13 +12,13 @@ from ..messages import Message
 from ..stores.oxigraph import QueryAnswer, QueryJob
 from .cache import LruCache
 from .guard import QueryPlan, inspect
-from .workers import QueryTimeout, WorkerPool
+from .workers import QueryOutOfMemory, QueryTimeout, WorkerPool
 
 #: Most memory the answer cache may hold (the sum of the answers' bodies).
 ANSWER_CACHE_BYTES = 64 * 1024 * 1024
 #: Larger answers are not cached: they would push out many small ones, and are rarely repeated.
 MAX_CACHED_ANSWER_BYTES = 1024 * 1024
-#: How long a query that ran out of time is answered at once with the same 503, without running it.
+#: How long a query that ran out of time (or memory) is answered at once with a 503, without running it.
 TIMEOUT_MEMORY_S = 60.0
 #: Most timed-out queries remembered at a time (the oldest are forgotten first).
 TIMEOUT_MEMORY_ENTRIES = 1024
@@ -98,6 +98,7 @@ class QueryService:
         self.max_rows = max_rows
         self.cache: LruCache[QueryAnswer] = LruCache(cache_size, cache_bytes, MAX_CACHED_ANSWER_BYTES)
         self.timed_out = _TimedOut(TIMEOUT_MEMORY_S, TIMEOUT_MEMORY_ENTRIES)
+        self.out_of_memory = _TimedOut(TIMEOUT_MEMORY_S, TIMEOUT_MEMORY_ENTRIES)
 
     def plan(self, query: str) -> QueryPlan:
         """Check a query before running it; raises QueryRefused with the reason."""
@@ -117,7 +118,8 @@ class QueryService:
         default_graphs: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (),
     ) -> QueryAnswer:
-        """Run (or recall) a planned query; raises QueryError, QueryTimeout, PoolBusy or EngineFailure."""
+        """Run (or recall) a planned query; raises QueryError, QueryTimeout (QueryOutOfMemory), PoolBusy or
+        EngineFailure."""
         run_key = (query, default_graphs, named_graphs)  # what the engine's work depends on
         key = (query, format_key, default_graphs, named_graphs)
         cached = self.cache.get(key)
@@ -134,6 +136,17 @@ class QueryService:
                     "mönster, en LIMIT inuti, ett FILTER tidigare) och skicka den nya versionen.",
                 )
             )
+        if run_key in self.out_of_memory:  # it would only end another engine
+            raise QueryOutOfMemory(
+                Message(
+                    f"Not run: this query needed more memory than this endpoint allows less than "
+                    f"{TIMEOUT_MEMORY_S:g} s ago and would only be stopped again. Narrow it down (fewer "
+                    "patterns, a LIMIT inside, ORDER BY over fewer results) and send the new version.",
+                    f"Inte körd: frågan behövde mer minne än tjänsten tillåter för mindre än "
+                    f"{TIMEOUT_MEMORY_S:g} s sedan och skulle bara stoppas igen. Avgränsa den (färre "
+                    "mönster, en LIMIT inuti, ORDER BY över färre resultat) och skicka den nya versionen.",
+                )
+            )
         job = QueryJob(
             query,
             plan.form,
@@ -146,6 +159,9 @@ class QueryService:
         )
         try:
             answer = self.pool.run(job, self.timeout)
+        except QueryOutOfMemory:
+            self.out_of_memory.remember(run_key)
+            raise
         except QueryTimeout:
             self.timed_out.remember(run_key)
             raise

@@ -1,26 +1,29 @@
-"""A pool of engine processes, so that a query over its time limit can really be stopped.
+"""A pool of engine processes, so that a query over its time or memory limit can really be stopped.
 
 Each worker process holds its own copy of the store. The web process sends a job down a pipe
 and waits at most the time limit; a worker that has not answered by then is killed and
-replaced (in the background), while the other workers go on serving.
+replaced (in the background), while the other workers go on serving. Each worker's address
+space is capped (``RLIMIT_AS``): a query that needs more memory ends its own worker, not the
+machine.
 
-Engine processes are started from one long-lived launcher thread and ask Linux to kill them
+Engine processes are started from one long-lived keeper thread and ask Linux to kill them
 when their parent goes (``PR_SET_PDEATHSIG``): that signal follows the *thread* that started the
 child, so starting them from a short-lived request thread would kill them when it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing as mp
 import os
-import queue
+import resource
 import signal
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -28,18 +31,36 @@ from ..messages import Message, message_of
 from ..stores.oxigraph import GraphSource, QueryAnswer, QueryError, QueryJob, execute, load_store
 from .isolation import isolate_network
 
-_CONTEXT = mp.get_context("spawn")  # never fork a threaded web server
+# Never fork the threaded web process itself: engines are forked by multiprocessing's fork server, a
+# single-threaded process that has imported the engine once, so a start costs a fork and the load of
+# the release (tens of ms) rather than a new interpreter and its imports (about 0.2 s of CPU).
+_CONTEXT = mp.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["pyoxigraph", __name__])
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_PR_SET_NAME = 15
+PROCESS_NAME = b"sparql-worker"  # what ps, top and /proc/PID/comm show for an engine process
 STARTUP_TIMEOUT_S = 60.0  # loading the release into a new engine process must not take longer
 EXTRA_FACTOR = 3  # engines a pool may hold when busy, as a multiple of its kept size
-EXTRA_AFTER_S = 0.05  # how long a query waits for a busy engine before it gets an extra one
+EXTRA_AFTER_S = 0.05  # how long a query waits for a busy engine before it asks for one more
+SPARE_ENGINES = 1  # idle engines kept ready (while the pool may grow), so a query never waits for a start
+ENGINE_MEMORY_MB = 1024  # default address-space cap of one engine process; the store itself needs ~60 MB
+SLOW_AFTER_S = 0.5  # a query still running after this runs at a lower CPU priority (SLOW_NICENESS)
+SLOW_NICENESS = 10  # so that short queries and engine starts go first on a machine busy with long ones
+BACKOFF_FIRST_S = 0.5  # after a failed start, wait this long before the next, doubling up to BACKOFF_MAX_S
+BACKOFF_MAX_S = 30.0
 _STARTUP_POLL_S = 0.25
 
 log = logging.getLogger(__name__)
 
 
 class QueryTimeout(Exception):
-    """The query ran past the time limit and was stopped."""
+    """The query was stopped at a limit of this endpoint (the time limit, or see QueryOutOfMemory).
+
+    Sending it again would only stop it again: a 503 without ``Retry-After``."""
+
+
+class QueryOutOfMemory(QueryTimeout):
+    """The query needed more memory than an engine may use; its engine was replaced."""
 
 
 class PoolBusy(Exception):
@@ -50,22 +71,71 @@ class EngineFailure(Exception):
     """The engine itself failed (crashed, could not start): a server fault, not the query's."""
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Ask the kernel to SIGKILL this process when its parent ends (Linux only; ignored elsewhere)."""
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # no libc or no prctl: the pipe's EOF still ends an idle worker
-            return
-    if os.getppid() != parent_pid:  # the parent died before the request took effect
+class _EngineDied(Exception):
+    """The engine process ended while it held a query (internal: run() retries or classifies it)."""
+
+    def __init__(self, exitcode: int | None) -> None:
+        super().__init__(f"exit code {exitcode}")
+        self.exitcode = exitcode
+
+
+def _prctl(option: int, argument: object) -> bool:
+    """Call prctl(2) (Linux only); False where it is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(option, argument, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _drop_fork_server_link() -> None:
+    """Close this process's copy of the fork server's lifeline.
+
+    multiprocessing hands each forked child the write end of the pipe whose EOF tells the fork
+    server that the web process has gone (so that the child could start processes of its own). An
+    engine holding it would keep the fork server, and so itself, alive after the web process died."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent ends (Linux only; ignored elsewhere).
+
+    The parent is the fork server, which exits when the web process does."""
+    parent = os.getppid()
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # without it, the pipe's EOF still ends an idle worker
+    if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
 
 
-def _serve(connection: Connection, sources: list[GraphSource], parent_pid: int) -> None:
-    """Worker main loop: answer jobs until the pipe closes."""
+def _cap_memory(memory_mb: int | None) -> None:
+    """Cap this process's address space, so that an allocation beyond it fails instead of swapping."""
+    if not memory_mb or memory_mb <= 0:
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _serve(connection: Connection, sources: list[GraphSource], memory_mb: int | None) -> None:
+    """Worker main loop: answer jobs until the pipe closes.
+
+    An allocation that fails in the engine's Rust code aborts the process (SIGABRT), one in Python
+    raises MemoryError: either way this process ends and the pool tells the client why."""
     isolate_network()  # first, while single-threaded; where it is not possible the guard alone holds
-    _die_with_parent(parent_pid)
+    _drop_fork_server_link()
+    _die_with_parent()
+    _prctl(_PR_SET_NAME, PROCESS_NAME)
+    _cap_memory(memory_mb)
     try:
         store = load_store(sources)
     except Exception as exc:  # tell the parent why, instead of leaving it waiting
@@ -81,20 +151,41 @@ def _serve(connection: Connection, sources: list[GraphSource], parent_pid: int) 
             connection.send(("ok", execute(store, job)))
         except QueryError as exc:
             connection.send(("error", message_of(exc)))
+        except MemoryError:
+            connection.send(("memory", None))
+            return  # a process that ran out of memory is not trusted with the next query
         except Exception as exc:  # report, never die silently
             connection.send(("failure", f"{type(exc).__name__}: {exc}"))
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: mp.process.BaseProcess
     connection: Connection
+    demoted: bool = False  # running at SLOW_NICENESS
+
+    def demote(self) -> None:
+        """Lower the engine's CPU priority (it is running a long query)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid or 0, SLOW_NICENESS)
+            self.demoted = True
+        except (OSError, AttributeError):  # gone already, or no setpriority here
+            pass
+
+    def restore(self) -> bool:
+        """Give the engine its normal CPU priority back; False where that is not allowed (no CAP_SYS_NICE)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid or 0, os.getpriority(os.PRIO_PROCESS, 0))
+        except OSError:
+            return False
+        self.demoted = False
+        return True
 
     @classmethod
-    def launch(cls, sources: list[GraphSource]) -> _Worker:
-        """Start the process (call this from the launcher thread); it is not ready yet."""
+    def launch(cls, sources: list[GraphSource], memory_mb: int | None) -> _Worker:
+        """Start the process (call this from the keeper thread); it is not ready yet."""
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_serve, args=(child, sources, os.getpid()), daemon=True, name="sparql-worker")
+        process = _CONTEXT.Process(target=_serve, args=(child, sources, memory_mb), daemon=True, name="sparql-worker")
         process.start()
         child.close()
         return cls(process, parent)
@@ -113,13 +204,22 @@ class _Worker:
             status, detail = self.connection.recv()
         except (EOFError, OSError) as exc:
             self.stop()
-            raise EngineFailure(f"the query engine exited while loading the release: {exc}") from exc
+            raise EngineFailure(
+                f"the query engine exited while loading the release (exit code {self.process.exitcode})"
+            ) from exc
         except EngineFailure:
             self.stop()
             raise
         if status != "ready":
             self.stop()
             raise EngineFailure(f"the query engine could not load the release: {detail}")
+
+    def usable(self) -> bool:
+        """Whether this idle worker can take a job: alive, and nothing (not even EOF) waiting on its pipe."""
+        try:
+            return self.process.is_alive() and not self.connection.poll()
+        except (OSError, ValueError):  # a closed pipe
+            return False
 
     def stop(self) -> None:
         self.process.kill()
@@ -130,15 +230,19 @@ class _Worker:
 class WorkerPool:
     """A number of engine processes; :meth:`run` answers one job with a deadline.
 
-    ``size`` engines start with the pool. When all are busy for longer than ``EXTRA_AFTER_S`` (say,
-    with queries that will run into the time limit), a query gets an extra engine, up to
-    ``max_size`` in all: one starts in about 0.1 s, so a simple query need not wait behind slow
-    ones. Extras stay for the next busy moment (starting and stopping them under a steady load
-    would cost more than they save); a timed-out extra is not replaced.
+    ``size`` engines start with the first query. A keeper thread holds the pool at that size and
+    keeps ``spare`` more started and idle as long as the pool may grow (up to ``max_size``): when
+    queries that run into the time limit hold the other engines, a simple query takes the spare at
+    once instead of waiting for a start (about 0.2 s of CPU, seconds on a machine busy with long
+    queries). Engines started for a busy moment stay for the next one. A query still running after
+    ``SLOW_AFTER_S`` runs at a lower CPU priority, so that short queries and starts go first.
 
-    A worker that timed out or crashed is killed and a replacement is started in the background.
-    If a replacement cannot start, the pool shrinks; when no worker is left, the next query tries
-    to start one and reports an EngineFailure if that fails too. The pool never holds a dead worker.
+    The pool never hands out a dead engine: one is checked for life as it is taken, and a query
+    whose engine ended before answering is sent once more to another engine. An engine that timed
+    out, crashed or ran out of memory is killed and the keeper starts a replacement; a start that
+    fails is tried again after a growing pause (``BACKOFF_FIRST_S`` to ``BACKOFF_MAX_S``), so the
+    pool comes back to its size once engines can start again. While the pool has no engine at all,
+    a query asks for a start at once and reports an EngineFailure if that fails.
     """
 
     def __init__(
@@ -147,81 +251,218 @@ class WorkerPool:
         size: int = 2,
         startup_timeout: float = STARTUP_TIMEOUT_S,
         max_size: int | None = None,
+        memory_mb: int | None = ENGINE_MEMORY_MB,
+        spare: int = SPARE_ENGINES,
     ) -> None:
         self.sources = sources
         self.size = size
         self.max_size = max(size, max_size if max_size is not None else size * EXTRA_FACTOR)
         self.startup_timeout = startup_timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._lock = threading.Lock()
-        self._live = 0  # workers started and not stopped: idle, busy or being replaced
+        self.memory_mb = memory_mb
+        self.spare = spare
+        self._changed = threading.Condition()  # guards everything below; notified on every change
+        self._idle: deque[_Worker] = deque()
+        self._busy = 0  # engines running a query
+        self._starting = 0  # engines launched and still loading the release
+        self._waiting = 0  # queries that found no idle engine within EXTRA_AFTER_S
+        self._owed = 0  # replacements for retired engines, started even beyond what is wanted
+        self._failures = 0  # starts that failed, ever
+        self._last_failure = ""
+        self._backoff_s = 0.0
+        self._next_start = 0.0  # no start before this (monotonic) time: the pause after a failure
         self._started = False
         self._closed = False
-        self._launcher: ThreadPoolExecutor | None = None
+        self._keeper: threading.Thread | None = None
 
     @property
     def live(self) -> int:
-        return self._live
+        """Engines that are idle, busy or starting."""
+        with self._changed:
+            return self._live()
 
-    def _start_worker(self) -> _Worker:
-        """A new, ready worker; raises EngineFailure."""
-        if self._launcher is None:
-            self._launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sparql-launcher")
+    @property
+    def idle(self) -> int:
+        with self._changed:
+            return len(self._idle)
+
+    def _live(self) -> int:
+        return len(self._idle) + self._busy + self._starting
+
+    def _wanted(self) -> int:
+        if not self._started or self._closed:
+            return 0
+        return max(self.size, min(self.max_size, self._busy + self._waiting + self.spare))
+
+    # --- the keeper: starts engines in the background -------------------------------------------
+
+    def _keep(self) -> None:
+        """Start engines whenever fewer are live than wanted (the only thread that launches them)."""
+        while True:
+            with self._changed:
+                while True:
+                    if self._closed:
+                        return
+                    now = time.monotonic()
+                    short = self._live() < self._wanted() or (self._owed and self._live() < self.max_size)
+                    probing = self._failures and self._last_failure and self._starting  # one try at a time
+                    if short and not probing and now >= self._next_start:
+                        break
+                    self._changed.wait(self._next_start - now if short and now < self._next_start else None)
+                self._starting += 1
+                self._owed = max(0, self._owed - 1)
+            try:
+                worker = _Worker.launch(self.sources, self.memory_mb)
+            except Exception as exc:  # fork failed (no memory, too many processes …)
+                self._start_failed(f"the query engine could not be started: {exc}")
+                continue
+            threading.Thread(target=self._await_ready, args=(worker,), name="sparql-start", daemon=True).start()
+
+    def _await_ready(self, worker: _Worker) -> None:
         try:
-            worker = self._launcher.submit(_Worker.launch, self.sources).result()
-        except Exception as exc:
-            raise EngineFailure(f"the query engine could not be started: {exc}") from exc
-        worker.wait_ready(self.startup_timeout)
-        return worker
+            worker.wait_ready(self.startup_timeout)
+        except EngineFailure as exc:
+            self._start_failed(str(exc))
+            return
+        with self._changed:
+            self._starting -= 1
+            if not self._closed:
+                self._idle.append(worker)
+                self._last_failure, self._backoff_s, self._next_start = "", 0.0, 0.0
+                self._changed.notify_all()
+                return
+        worker.stop()
+
+    def _start_failed(self, reason: str) -> None:
+        memory = f" (engines may use {self.memory_mb} MB each)" if self.memory_mb else ""
+        with self._changed:
+            self._starting -= 1
+            self._failures += 1
+            self._last_failure = reason
+            self._backoff_s = min(BACKOFF_MAX_S, self._backoff_s * 2 or BACKOFF_FIRST_S)
+            self._next_start = time.monotonic() + self._backoff_s
+            live, backoff = self._live(), self._backoff_s
+            self._changed.notify_all()
+        log.error("%s%s; %d engines live, trying again in %g s", reason, memory, live, backoff)
 
     def _ensure_started(self) -> None:
-        with self._lock:
+        with self._changed:
             if self._closed:
                 raise EngineFailure("the query engine has been shut down")
             if not self._started:
-                while self._live < self.size:
-                    self._idle.put(self._start_worker())  # a failure propagates: nothing to serve with
-                    self._live += 1
                 self._started = True
-            elif self._live == 0:  # every replacement failed: try once more, now
-                self._idle.put(self._start_worker())
-                self._live += 1
+                self._keeper = threading.Thread(target=self._keep, name="sparql-keeper", daemon=True)
+                self._keeper.start()
+
+    # --- taking and giving back engines --------------------------------------------------------
+
+    def _take(self, timeout: float) -> _Worker:
+        """A live idle engine; waits up to ``timeout`` while the others are busy (PoolBusy after that).
+
+        While the pool is only starting (no engine busy), it waits for the start to end either way.
+        """
+        entered = time.monotonic()
+        ask_more_at, give_up_at = entered + EXTRA_AFTER_S, entered + timeout
+        counted = False
+        with self._changed:
+            failures = self._failures
+            try:
+                while True:
+                    if self._closed:
+                        raise EngineFailure("the query engine has been shut down")
+                    while self._idle:
+                        worker = self._idle.popleft()
+                        if worker.usable():
+                            self._busy += 1
+                            self._changed.notify_all()  # the keeper may start a spare now
+                            return worker
+                        log.warning("a query engine had died while idle (exit code %s)", worker.process.exitcode)
+                        self._owed += 1
+                        self._changed.release()  # stopping takes a join: not under the lock
+                        try:
+                            worker.stop()
+                        finally:
+                            self._changed.acquire()
+                        self._changed.notify_all()
+                    now = time.monotonic()
+                    if self._live() == 0:
+                        if self._failures != failures:  # a start failed while this query waited
+                            raise EngineFailure(self._last_failure)
+                        self._next_start = 0.0  # no engine at all: do not wait out a pause
+                        self._changed.notify_all()
+                    if not counted and now >= ask_more_at:
+                        counted = True
+                        self._waiting += 1
+                        self._changed.notify_all()
+                    if now >= give_up_at and self._busy:
+                        raise PoolBusy(
+                            Message(
+                                "all query workers are busy; try again shortly",
+                                "alla frågemotorer är upptagna; försök igen om en stund",
+                            )
+                        )
+                    wake = ask_more_at if not counted else max(give_up_at, now + _STARTUP_POLL_S)
+                    self._changed.wait(max(0.001, wake - now))
+            finally:
+                if counted:
+                    self._waiting -= 1
+
+    def _give_back(self, worker: _Worker) -> None:
+        if worker.demoted and not worker.restore():
+            self._retire(worker)  # a low-priority engine would make the next short query slow
+            return
+        with self._changed:
+            self._busy -= 1
+            if not self._closed:
+                self._idle.append(worker)
+                self._changed.notify_all()
+                return
+        worker.stop()
 
     def _retire(self, worker: _Worker) -> None:
-        """Kill ``worker`` and start a replacement in the background (or shrink the pool)."""
+        """Kill ``worker`` and have the keeper start a replacement.
+
+        It is replaced even where the pool would then hold more than it wants: the query that
+        follows a timed-out one (a client trying again, say) would otherwise take the spare."""
         worker.stop()
-        with self._lock:
-            if self._live > self.size:  # an extra: nothing to replace
-                self._live -= 1
-                return
+        with self._changed:
+            self._busy -= 1
+            self._owed += 1
+            self._changed.notify_all()
 
-        def replace() -> None:
-            try:
-                new = self._start_worker()
-            except EngineFailure as exc:
-                with self._lock:
-                    self._live -= 1
-                log.error("could not replace a query engine worker (%d left): %s", self._live, exc)
-                return
-            with self._lock:
-                if self._closed:
-                    self._live -= 1
-                    new.stop()
-                    return
-            self._idle.put(new)
-
-        threading.Thread(target=replace, name="sparql-replace", daemon=True).start()
+    # --- running a query -----------------------------------------------------------------------
 
     def run(self, job: QueryJob, timeout: float) -> QueryAnswer:
-        """Answer ``job``; raise QueryError, QueryTimeout, PoolBusy or EngineFailure."""
+        """Answer ``job``; raise QueryError, QueryTimeout (QueryOutOfMemory), PoolBusy or EngineFailure.
+
+        Queries only read, so one whose engine ended before answering is sent once more, to another
+        engine, within what is left of its time limit."""
         self._ensure_started()
-        try:
-            worker = self._idle.get(timeout=EXTRA_AFTER_S)  # busy engines usually free up in milliseconds
-        except queue.Empty:
-            worker = self._extra() or self._wait_for_idle(timeout)
+        budget = timeout
+        for attempt in (1, 2):
+            worker = self._take(timeout)
+            started = time.monotonic()
+            try:
+                return self._ask(worker, job, budget, timeout)
+            except _EngineDied as died:
+                if died.exitcode == -signal.SIGABRT:  # how an allocation beyond the cap ends a Rust program
+                    raise self._out_of_memory() from died
+                if attempt == 2:
+                    raise EngineFailure(
+                        f"the query engine stopped unexpectedly twice while running this query ({died})"
+                    ) from died
+                log.warning("a query engine stopped while running a query (%s); sending it to another", died)
+                budget = max(0.0, budget - (time.monotonic() - started))
+        raise AssertionError("unreachable")
+
+    def _ask(self, worker: _Worker, job: QueryJob, budget: float, timeout: float) -> QueryAnswer:
+        """Send ``job`` to ``worker`` and wait at most ``budget`` seconds; raise _EngineDied if it ends."""
         try:
             worker.connection.send(job)
-            if not worker.connection.poll(timeout):
+            answered = worker.connection.poll(min(budget, SLOW_AFTER_S))
+            if not answered and budget > SLOW_AFTER_S:
+                worker.demote()
+                answered = worker.connection.poll(budget - SLOW_AFTER_S)
+            if not answered:
                 self._retire(worker)
                 raise QueryTimeout(
                     Message(
@@ -232,43 +473,33 @@ class WorkerPool:
             status, payload = worker.connection.recv()
         except (EOFError, OSError) as exc:
             self._retire(worker)
-            raise EngineFailure(f"the query engine stopped unexpectedly ({type(exc).__name__}); try again") from exc
-        self._idle.put(worker)
+            raise _EngineDied(worker.process.exitcode) from exc
+        if status == "memory":
+            self._retire(worker)
+            raise self._out_of_memory()
+        self._give_back(worker)
         if status == "error":
             raise QueryError(payload)
         if status == "failure":
             raise EngineFailure(f"the query engine failed: {payload}")
         return payload
 
-    def _extra(self) -> _Worker | None:
-        """A new engine beyond the kept ones, if the pool may grow; None otherwise."""
-        with self._lock:
-            if self._closed or self._live >= self.max_size:
-                return None
-            self._live += 1
-        try:
-            return self._start_worker()
-        except EngineFailure:
-            with self._lock:
-                self._live -= 1
-            return None
-
-    def _wait_for_idle(self, timeout: float) -> _Worker:
-        try:
-            return self._idle.get(timeout=timeout)
-        except queue.Empty as exc:
-            raise PoolBusy(
-                Message(
-                    "all query workers are busy; try again shortly",
-                    "alla frågemotorer är upptagna; försök igen om en stund",
-                )
-            ) from exc
+    def _out_of_memory(self) -> QueryOutOfMemory:
+        limit = f" ({self.memory_mb} MB)" if self.memory_mb else ""
+        return QueryOutOfMemory(
+            Message(
+                f"the query needed more memory than this endpoint allows{limit} and was stopped. Narrow it "
+                "down (fewer patterns, a LIMIT inside, ORDER BY over fewer results) and try again.",
+                f"frågan behövde mer minne än tjänsten tillåter{limit} och stoppades. Avgränsa den (färre "
+                "mönster, en LIMIT inuti, ORDER BY över färre resultat) och försök igen.",
+            )
+        )
 
     def close(self) -> None:
-        with self._lock:
+        with self._changed:
             self._closed = True
-            while not self._idle.empty():
-                self._idle.get_nowait().stop()
-                self._live -= 1
-        if self._launcher is not None:
-            self._launcher.shutdown(wait=False)
+            idle = list(self._idle)
+            self._idle.clear()
+            self._changed.notify_all()
+        for worker in idle:
+            worker.stop()
