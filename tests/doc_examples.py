@@ -343,3 +343,38 @@ def check_names(source: str) -> str | None:
 
 
 CHECKERS: dict[str, Callable[[str], str | None]] = {"cli": check_cli, "paths": check_paths, "names": check_names}
+
+
+# --- commands in the prose ---------------------------------------------------------------------------------------
+
+INLINE = re.compile(r"(?<!`)`((?:\.venv/bin/)?digigov-lod [^`]+|make [^`]+)`(?!`)")
+MAKE_TARGET = re.compile(r"^([\w.-]+):", re.MULTILINE)
+MAKE_VARIABLE = re.compile(r"^([A-Z_]+) \?=", re.MULTILINE)
+
+
+def check_inline_commands(text: str) -> list[str]:
+    """Commands quoted in the prose (`make run BASE=…`, `digigov-lod build --base IRI`) name real make targets and
+    variables, and real CLI commands and options: too many are fragments to run, but none may name what is gone."""
+    from digigov_lod.cli import main
+
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    targets, variables = set(MAKE_TARGET.findall(makefile)), set(MAKE_VARIABLE.findall(makefile))
+    problems = []
+    for command in INLINE.findall(text):
+        words = command.split()
+        if words[0] == "make":
+            for word in words[1:]:
+                name = word.split("=")[0]
+                if ("=" in word and name not in variables) or ("=" not in word and name not in targets):
+                    problems.append(
+                        f"`{command}`: the Makefile has no {'variable' if '=' in word else 'target'} {name}"
+                    )
+            continue
+        sub = main.commands.get(words[1])
+        if sub is None:
+            problems.append(f"`{command}`: no command {words[1]}")
+            continue
+        options = {option for param in sub.params for option in getattr(param, "opts", [])}
+        problems += [f"`{command}`: no option {option}" for option in re.findall(r"--[\w-]+", command)
+                     if option not in options]  # fmt: skip
+    return problems

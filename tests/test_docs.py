@@ -34,7 +34,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from doc_examples import DOC_URL, DOCS, Block, BlockFailed, DocsContext, compare, document, uncovered_blocks, venv_bin
+from doc_examples import (
+    DOC_URL,
+    DOCS,
+    INLINE,
+    Block,
+    BlockFailed,
+    DocsContext,
+    check_inline_commands,
+    compare,
+    document,
+    uncovered_blocks,
+    venv_bin,
+)
 from support import PROJECT_ROOT, LiveServer
 from sybil import Example
 from sybil.example import SybilFailure
@@ -86,6 +98,11 @@ def test_every_block_is_run_checked_or_skipped(path: Path) -> None:
         "give each block a language the runner knows (sh, python, sparql; text after `Output:`), "
         'a check marker, or <!-- skip: next "reason" --> (see tests/test_docs.py)'
     )
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda path: str(path.relative_to(PROJECT_ROOT)))
+def test_commands_in_the_prose_name_real_targets_commands_and_options(path: Path) -> None:
+    assert check_inline_commands(path.read_text(encoding="utf-8")) == []
 
 
 # --- the runner itself: a doc that drifts must fail ----------------------------------------------------------
@@ -183,3 +200,14 @@ def test_the_skipped_benchmark_block_shows_options_the_benchmark_takes() -> None
         cwd=PROJECT_ROOT, capture_output=True, text=True, check=True, timeout=60,
     ).stdout  # fmt: skip
     assert shown and [option for option in shown if option not in usage] == []
+
+
+def test_the_prose_check_names_what_is_gone() -> None:
+    text = "Run `make deploy`, then `make run WORKERS=4`, `digigov-lod publish` or `digigov-lod build --fast`."
+    assert check_inline_commands(text) == [
+        "`make deploy`: the Makefile has no target deploy",
+        "`make run WORKERS=4`: the Makefile has no variable WORKERS",
+        "`digigov-lod publish`: no command publish",
+        "`digigov-lod build --fast`: no option --fast",
+    ]
+    assert len(INLINE.findall((PROJECT_ROOT / "README.md").read_text(encoding="utf-8"))) > 10
