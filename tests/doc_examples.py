@@ -93,9 +93,9 @@ def docs_parser(document: Document) -> Iterable[Region]:
             continue
         language = region.lexemes["language"].strip()
         start = region.start
-        marker = MARKER.search(document.text, 0, region.start)
+        marker = MARKER.search(document.text, 0, region.start)  # only blank space between it and the block
         directive = None
-        if marker and document.text[marker.end() : region.start].strip() == "":
+        if marker:
             directive, start = marker["directive"], marker.start()
         if language not in RUNNABLE and directive not in CHECKS:
             continue  # not ours: the coverage test names it
