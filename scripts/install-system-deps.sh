@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the tests need (headless Chromium for browser tests), or those named as arguments
+# Debian packages the tests need (headless Chromium for browser tests, curl for the documented commands), or those named as arguments
 # (`make bench`: wrk, the load generator). Idempotent; needs root when something is missing.
 set -euo pipefail
 packages=("$@")
-[ ${#packages[@]} -gt 0 ] || packages=(chromium)
+[ ${#packages[@]} -gt 0 ] || packages=(chromium curl)  # curl: the README's quick starts, run by tests/test_docs.py
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
