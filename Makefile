@@ -9,6 +9,8 @@ PORT ?= 8000
 RELEASE ?= dist
 BASE ?=
 PIDFILE ?= .gunicorn.pid
+# The query editor (CodeMirror 6 from the pinned npm packages), bundled into the package's static files.
+EDITOR_BUNDLE := src/digigov_lod/web/static/editor.js
 
 .PHONY: run reload test build lint bench clean
 
@@ -28,7 +30,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-build: $(VENV)/.installed
+$(EDITOR_BUNDLE): node_modules/.installed scripts/build-editor.mjs $(wildcard scripts/editor/*.js)
+	node scripts/build-editor.mjs
+
+# The editor is bundled wherever the npm sources are (a publisher's copy with only data and Makefile builds the data).
+build: $(VENV)/.installed $(if $(wildcard package.json),$(EDITOR_BUNDLE))
 	$(BIN)/digigov-lod build --release $(RELEASE) $(if $(BASE),--base $(BASE))
 
 run: build
@@ -39,7 +45,7 @@ run: build
 reload:
 	kill -HUP $$(cat $(PIDFILE))
 
-test: $(VENV)/.installed-test node_modules/.installed
+test: $(VENV)/.installed-test node_modules/.installed $(EDITOR_BUNDLE)
 	bash scripts/install-system-deps.sh
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest

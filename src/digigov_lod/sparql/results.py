@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from .guard import _FORM, _blank
+
 # A term is a dict in the SPARQL JSON shape: {"type": "uri"|"literal"|"bnode", "value": …,
 # optional "xml:lang" / "datatype"}. Rows map variable names to terms.
 Term = dict[str, str]
@@ -20,6 +22,23 @@ Row = dict[str, Term]
 
 TRUNCATION_LINK = "urn:digigov-lod:results-truncated"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+_SELECT_ALL = re.compile(r"SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
+
+
+def in_query_order(query: str, variables: Sequence[str]) -> list[str]:
+    """The columns of ``SELECT *`` in the order their variables first appear in the query, as other
+    endpoints show them (the engine gives them sorted by name); other projections keep theirs."""
+    code = _blank(query, {})  # strings, IRIs and comments hold no variables
+    form = _FORM.search(code)
+    if form is None or not _SELECT_ALL.match(code, form.start()):
+        return list(variables)
+    first: dict[str, int] = {}
+    for match in _VARIABLE.finditer(code):
+        first.setdefault(match.group(1), match.start())
+    return sorted(variables, key=lambda name: first.get(name, len(code)))
 
 
 def to_json(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool | None, truncated: bool) -> bytes:

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ..formats import by_key
 from ..sparql.errors import readable_syntax_error
-from ..sparql.results import SERIALIZERS, Row, Term
+from ..sparql.results import SERIALIZERS, Row, Term, in_query_order
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     if isinstance(result, ox.QueryBoolean):
         return QueryAnswer(SERIALIZERS[job.format_key]([], None, bool(result), False), 1, False)
     if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
+        variables = in_query_order(job.query, [v.value for v in result.variables])
         rows: list[Row] = []
         truncated = False
         for solution in result:

@@ -6,9 +6,11 @@ import hashlib
 import json
 import logging
 import math
+import re
+from pathlib import Path
 from urllib.parse import parse_qs, unquote_to_bytes, urlencode
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, SPARQL_JSON, TURTLE, Format
 from ..messages import Message, message_of, worded
@@ -36,6 +38,10 @@ UPDATE_TYPE = "application/sparql-update"
 #: Rows shown in an HTML results table; the full result is linked in CSV and JSON. Rendering a
 #: 10,000-row table costs about a second of CPU and 8 MB, and no reader scrolls through it.
 HTML_MAX_ROWS = 500
+#: File suffixes of downloaded results: what people's programs open (``.json``, not SPARQL's ``.srj``).
+DOWNLOAD_EXTENSIONS = {**{f.key: f.key for f in RESULT_FORMATS}, **{f.key: f.extension for f in RDF_FORMATS}}
+#: Where a syntax error's message says it is, in its English wording (the editor marks that place).
+_ERROR_POSITION = re.compile(r"\bline (\d+), column (\d+)")
 
 
 READ_ONLY = Message(
@@ -141,10 +147,24 @@ def _negotiate(form: str, params: dict[str, list[str]]) -> Format:
     return explicit(_format_parameter(params), offered) or choose(request.headers.get("Accept"), offered)
 
 
+@blueprint.context_processor
+def _editor_context() -> dict[str, object]:
+    """The query pages load the editor's bundle only where ``make build`` made it: without it, and
+    without JavaScript, the form is the plain textarea it always was."""
+    return {
+        "editor_bundle": Path(current_app.static_folder or "", "editor.js").is_file(),
+        "download_extensions": DOWNLOAD_EXTENSIONS,
+    }
+
+
 def run_query(
-    query: str, params: dict[str, list[str]], title: str | None = None, description: str | None = None
+    query: str,
+    params: dict[str, list[str]],
+    title: str | None = None,
+    description: str | None = None,
+    name: str = "query-results",
 ) -> Response:
-    """Check, run and render one query in the negotiated format."""
+    """Check, run and render one query in the negotiated format (``name``: the file name of a download)."""
     site = current_site()
     if len(query.encode("utf-8")) > site.settings.max_query_bytes:
         limit = site.settings.max_query_bytes
@@ -205,6 +225,7 @@ def run_query(
             formats=RESULT_FORMATS if plan.form in ("SELECT", "ASK") else RDF_FORMATS,
             shown=HTML_MAX_ROWS if answer.rows > HTML_MAX_ROWS and result and "rows" in result else None,
             full_result={key: _full_result_url(query, default_graphs, named_graphs, key) for key in ("csv", "json")},
+            download_name=name,
             graphs_note=worded(unknown_graphs_note(unknown, service.graphs.names), lang) if unknown else None,
         )
     else:
@@ -216,6 +237,9 @@ def run_query(
         response.headers["X-Result-Truncated"] = f"true; limit={site.settings.max_result_rows}"
     if unknown:  # read as empty graphs; say so, so that a typo in a graph name does not pass silently
         response.headers[UNKNOWN_GRAPHS_HEADER] = ", ".join(f"<{iri}>" for iri in unknown)
+    if fmt is not HTML and params.get("download", [""])[0] not in ("", "0", "false"):
+        # the results page's download links: a browser saves the file under a name that says what it is
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{DOWNLOAD_EXTENSIONS[fmt.key]}"'
     return response
 
 
@@ -258,6 +282,7 @@ def _editor_with_error(query: str, message: str, title: str | None, description:
         title=title,
         description=description,
         error_message=worded(message, reader_language()),
+        error_position=_error_position(message),
         result=None,
         rdf=None,
         lang=reader_language(),
@@ -267,6 +292,12 @@ def _editor_with_error(query: str, message: str, title: str | None, description:
     response.vary.add("Accept")
     response.vary.add("Accept-Language")
     return response
+
+
+def _error_position(message: str) -> tuple[int, int] | None:
+    """Line and column of a syntax error (both from 1), where the message names them."""
+    match = _ERROR_POSITION.search(message)
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def _unavailable(message: str, retry_after_s: float) -> Response:
@@ -297,6 +328,7 @@ def _full_result_url(query: str, default_graphs: tuple[str, ...], named_graphs: 
         args = {"query": [query], "default-graph-uri": list(default_graphs), "named-graph-uri": list(named_graphs)}
         path = url_for("sparql.endpoint")
     args["format"] = [key]
+    args["download"] = ["1"]
     return path + "?" + urlencode({k: v for k, v in args.items() if v}, doseq=True)
 
 
@@ -408,4 +440,6 @@ def example(query_id: str) -> Response:
         )
     params = {key: request.args.getlist(key) for key in request.args}
     lang = reader_language()
-    return run_query(found.text, params, title=found.title_in(lang), description=found.description_in(lang))
+    return run_query(
+        found.text, params, title=found.title_in(lang), description=found.description_in(lang), name=found.id
+    )

@@ -6,6 +6,7 @@ anchor is the name of its VoID partition (``#class-schema-Person``), so the VoID
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +16,7 @@ from flask import Blueprint, Response, render_template
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from ..formats import HTML
+from ..formats import HTML, JSON
 from ..metadata.void import partition_fragment
 from ..namespaces import bind_prefixes
 from .engine import query_service
@@ -107,5 +108,24 @@ def vocabulary() -> Response:
         properties=[r for r in rows if r["term"].kind == "property"],
     )
     response = representation(body, HTML, variant=f"vocabulary-{lang}-", vary="Accept-Language")
+    response.headers["Content-Language"] = lang
+    return response
+
+
+@blueprint.route("/vocabulary.json")
+def vocabulary_json() -> Response:
+    """The query editor's completions: the predeclared prefixes and every class and property of the
+    data (most used first), with its label in the reader's language. Fetched once by the editor."""
+    site = current_site()
+    lang = reader_language()
+    document = {
+        "prefixes": [[prefix, namespace] for prefix, namespace in query_service(site).prefixes],
+        "terms": [
+            {"iri": str(t.iri), "kind": t.kind, "count": t.count, "label": term_label(t.iri, lang) or ""}
+            for t in _terms(site.graph, site.release.version, site.base)
+        ],
+    }
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    response = representation(body, JSON.content_type, variant=f"vocabulary-{lang}-", vary="Accept-Language")
     response.headers["Content-Language"] = lang
     return response
