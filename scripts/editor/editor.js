@@ -117,7 +117,10 @@ function errorRange(doc, lineNumber, column) {
   const line = doc.line(Math.min(Math.max(1, lineNumber), doc.lines));
   const from = line.from + Math.min(Math.max(0, column - 1), line.length);
   const word = /^[^\s{}()[\].;,]+/.exec(line.text.slice(from - line.from));
-  return { from, to: word ? from + word[0].length : Math.min(from + 1, line.to) };
+  if (word) return { from, to: from + word[0].length };
+  if (from < line.to) return { from, to: from + 1 };
+  // past the end of the line (the engine often points just behind the query): mark its last character
+  return from > 0 ? { from: from - 1, to: from } : { from, to: Math.min(from + 1, doc.length) };
 }
 
 const theme = EditorView.theme({
