@@ -86,7 +86,7 @@ def start_server(release_path: Path, cwd: Path | None = None, **env_overrides: s
         try:
             requests.get(url, timeout=1)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # the socket listens before a worker answers
             time.sleep(0.1)
     else:
         process.kill()

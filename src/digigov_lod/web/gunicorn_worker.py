@@ -1,0 +1,151 @@
+"""gunicorn's asyncio worker, with the connection handling a reload needs (``worker_class`` in :mod:`.gunicorn_conf`).
+
+gunicorn 27's ``asgi`` worker, told to stop (SIGTERM, which a reload sends to the old workers),
+marks itself not alive and closes each keep-alive connection after its current response, even
+when that response went out without ``Connection: close``: a client that sends its next request
+at that moment sees the connection drop. Here a stopping worker instead stops accepting (the
+listening socket stays open in the master for its successor, see :mod:`.gunicorn_conf`), answers
+the next request on every connection with ``Connection: close`` and closes a connection that stays
+idle for ``DRAIN_IDLE_SECONDS``; it exits once every connection is gone (or at
+``graceful_timeout``). Closing after an answer that says ``Connection: close`` is the only close a
+client never races.
+
+The protocol also answers a request whose client shut its sending side after it (half-close),
+bounds the time to send request headers (``header_seconds``; 408), and adds the security headers
+of the site to gunicorn's own error answers, which can quote the request. The worker installs the
+protocol by replacing the name the ``asgi`` worker module builds connections with, in the worker
+process only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from gunicorn.asgi.protocol import ASGIProtocol
+from gunicorn.workers import gasgi
+
+from .asgi import SECURITY_HEADERS
+
+DRAIN_IDLE_SECONDS = 1.0  # how long a stopping worker waits for the next request on an idle connection
+HEADER_SECONDS = 15.0  # the longest a client may take to send a request's headers (gunicorn_conf sets it)
+
+
+class Protocol(ASGIProtocol):
+    """One HTTP/1 connection (see the module docstring)."""
+
+    worker: Worker
+
+    def __init__(self, worker: Worker) -> None:
+        super().__init__(worker)
+        self._peer_done = False  # the client shut its sending side after a complete request
+        self._header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self.worker.connections.add(self)
+        self._start_header_timer()
+        if self.worker.draining:
+            self.drain()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.worker.connections.discard(self)
+        self._stop_header_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._current_request is None and self._header_timer is None:
+            self._start_header_timer()  # the first bytes of a request on a kept-alive connection
+        super().data_received(data)
+
+    def eof_received(self) -> bool | None:
+        """The client will send nothing more: answer a complete request still (half-close), else close."""
+        receiver = self._body_receiver
+        complete = self._current_request is not None and (receiver is None or receiver._complete)
+        if complete and not self._closed:
+            self._peer_done = True
+            return True  # keep the sending side open for the answer
+        return None  # the transport closes; connection_lost tells whatever waits
+
+    def _on_headers_complete(self) -> Any:
+        self._stop_header_timer()
+        return super()._on_headers_complete()
+
+    def _will_close(self, request: Any, response_requires_close: bool) -> bool:
+        """A stopping worker, or a client that sends nothing more: this answer says ``Connection: close``."""
+        return super()._will_close(request, response_requires_close) or self.worker.draining or self._peer_done
+
+    def _arm_keepalive_timer(self) -> None:
+        """The connection is idle now (no request under way)."""
+        if self._peer_done:
+            self.worker.loop.call_soon(self._keepalive_timeout)  # nothing more can come
+            return
+        super()._arm_keepalive_timer()
+
+    def _keepalive_timeout(self) -> None:
+        if self._header_timer is not None:
+            return  # a request is arriving after all: it is answered (with Connection: close when stopping)
+        super()._keepalive_timeout()
+
+    def _send_error_response(self, status: int, message: str, extra_headers: Any = ()) -> None:
+        """gunicorn's own answers (400, 414, 431 …) quote the request: never let a browser sniff them."""
+        super()._send_error_response(status, message, (*extra_headers, *SECURITY_HEADERS))
+
+    def drain(self) -> None:
+        """The worker stops: close this connection once it stays idle for ``DRAIN_IDLE_SECONDS``."""
+        self._keepalive = min(self._keepalive or DRAIN_IDLE_SECONDS, DRAIN_IDLE_SECONDS)
+        if self._current_request is None and not self._finishing_calls:
+            super()._arm_keepalive_timer()  # idle now (or before its first request): the shorter wait starts
+        # otherwise a request is under way: its answer says Connection: close and the connection ends after it
+
+    def _start_header_timer(self) -> None:
+        self._stop_header_timer()
+        self._header_timer = self.worker.loop.call_later(self.worker.header_seconds, self._headers_too_slow)
+
+    def _stop_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self._closed or self._current_request is not None:
+            return
+        seconds = f"{self.worker.header_seconds:g}"
+        self._send_error_response(408, f"The request headers did not arrive within {seconds} s.\n")
+        self._close_transport()
+        if self._request_ready is not None:
+            self._request_ready.set()  # let the connection's task see the close
+
+
+class Worker(gasgi.ASGIWorker):
+    """gunicorn's ``asgi`` worker with :class:`Protocol` and a stop that drains connections."""
+
+    header_seconds = HEADER_SECONDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.draining = False
+        self.connections: set[Protocol] = set()
+
+    def init_process(self) -> None:
+        gasgi.ASGIProtocol = Protocol  # type: ignore[misc]  # the name ASGIWorker._serve builds connections with
+        super().init_process()
+
+    def handle_exit_signal(self) -> None:
+        """SIGTERM (a reload or a stop): drain the connections, then let gunicorn's shutdown run."""
+        if self.draining or not self.alive:
+            return
+        self.draining = True
+        self.log.info("Worker stopping: new connections go to the next worker; open ones close after their answer")
+        for server in self.servers:
+            server.close()  # the master keeps the listening socket open: what waits in it is not lost
+        for connection in list(self.connections):
+            connection.drain()
+        self.loop.create_task(self._stop_when_drained())
+
+    async def _stop_when_drained(self) -> None:
+        deadline = self.loop.time() + self.cfg.graceful_timeout
+        while self.nr_conns > 0 and self.loop.time() < deadline and self.alive:
+            await asyncio.sleep(0.05)
+        self.alive = False  # ASGIWorker._serve sees this within a second and runs its shutdown
