@@ -31,7 +31,7 @@ workers = int(os.environ.get("DIGIGOV_WEB_WORKERS", "2"))
 worker_class = "digigov_lod.web.gunicorn_worker.Worker"  # gunicorn's asgi worker; see that module
 asgi_loop = "asyncio"  # the standard library's loop: nothing more to install
 timeout = 60
-keepalive = 5  # seconds an idle connection stays open; a stopping worker closes idle ones after 1 s
+keepalive = 5  # seconds an idle connection stays open, also in a stopping worker
 graceful_timeout = 30  # the longest a stopping worker waits for its requests to finish
 # Each worker gets its own SO_REUSEPORT socket, but opened by the master (see above): gunicorn's
 # own reuse_port would open it in the worker.

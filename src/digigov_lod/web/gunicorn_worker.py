@@ -5,10 +5,10 @@ marks itself not alive and closes each keep-alive connection after its current r
 when that response went out without ``Connection: close``: a client that sends its next request
 at that moment sees the connection drop. Here a stopping worker instead stops accepting (the
 listening socket stays open in the master for its successor, see :mod:`.gunicorn_conf`), answers
-the next request on every connection with ``Connection: close`` and closes a connection that stays
-idle for ``DRAIN_IDLE_SECONDS``; it exits once every connection is gone (or at
-``graceful_timeout``). Closing after an answer that says ``Connection: close`` is the only close a
-client never races.
+the next request on every connection with ``Connection: close``, and exits once every connection is
+gone (or at ``graceful_timeout``). Closing after an answer that says ``Connection: close`` is the
+only close a client never races; a connection that stays idle is closed as a running worker closes
+it, after ``keepalive`` seconds (closing it sooner would race a client that is merely slow).
 
 The protocol also answers a request whose client shut its sending side after it (half-close),
 bounds the time to send request headers (``header_seconds``; 408), and adds the security headers
@@ -27,7 +27,6 @@ from gunicorn.workers import gasgi
 
 from .asgi import SECURITY_HEADERS
 
-DRAIN_IDLE_SECONDS = 1.0  # how long a stopping worker waits for the next request on an idle connection
 HEADER_SECONDS = 15.0  # the longest a client may take to send a request's headers (gunicorn_conf sets it)
 
 
@@ -39,6 +38,7 @@ class Protocol(ASGIProtocol):
     def __init__(self, worker: Worker) -> None:
         super().__init__(worker)
         self._peer_done = False  # the client shut its sending side after a complete request
+        self._receiving = False  # part of a request has arrived, not yet all its headers
         self._header_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: Any) -> None:
@@ -54,8 +54,10 @@ class Protocol(ASGIProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._current_request is None and self._header_timer is None:
-            self._start_header_timer()  # the first bytes of a request on a kept-alive connection
+        if self._current_request is None and not self._receiving:
+            self._receiving = True
+            if self._header_timer is None:  # a fresh connection's runs from its start
+                self._start_header_timer()
         super().data_received(data)
 
     def eof_received(self) -> bool | None:
@@ -68,6 +70,7 @@ class Protocol(ASGIProtocol):
         return None  # the transport closes; connection_lost tells whatever waits
 
     def _on_headers_complete(self) -> Any:
+        self._receiving = False
         self._stop_header_timer()
         return super()._on_headers_complete()
 
@@ -83,20 +86,26 @@ class Protocol(ASGIProtocol):
         super()._arm_keepalive_timer()
 
     def _keepalive_timeout(self) -> None:
-        if self._header_timer is not None:
-            return  # a request is arriving after all: it is answered (with Connection: close when stopping)
+        if self._receiving:
+            return  # a request is arriving after all: it is answered, or its header time runs out
         super()._keepalive_timeout()
+
+    def _close_transport(self) -> None:
+        """gunicorn's close skips ``transport.close()`` when the ``write_eof()`` before it fails (a peer
+        that shut its side and then reset): the connection would stay open for good."""
+        super()._close_transport()
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
 
     def _send_error_response(self, status: int, message: str, extra_headers: Any = ()) -> None:
         """gunicorn's own answers (400, 414, 431 …) quote the request: never let a browser sniff them."""
         super()._send_error_response(status, message, (*extra_headers, *SECURITY_HEADERS))
 
     def drain(self) -> None:
-        """The worker stops: close this connection once it stays idle for ``DRAIN_IDLE_SECONDS``."""
-        self._keepalive = min(self._keepalive or DRAIN_IDLE_SECONDS, DRAIN_IDLE_SECONDS)
-        if self._current_request is None and not self._finishing_calls:
-            super()._arm_keepalive_timer()  # idle now (or before its first request): the shorter wait starts
-        # otherwise a request is under way: its answer says Connection: close and the connection ends after it
+        """The worker stops: the next answer says ``Connection: close``; an idle connection closes in time."""
+        idle = self._current_request is None and not self._receiving and not self._finishing_calls
+        if idle and self._keepalive_handle is None:  # no request yet: gunicorn arms no timer before the first
+            super()._arm_keepalive_timer()
 
     def _start_header_timer(self) -> None:
         self._stop_header_timer()
