@@ -16,13 +16,17 @@ The hooks below make a reload (SIGHUP) safe:
   that wakes first takes every waiting connection and the other process idles). gunicorn's own
   ``reuse_port`` opens that socket in the worker, and a stopping worker's close resets the
   connections waiting in it. Here the master opens one socket per worker slot and keeps it; a new
-  worker takes over its slot's socket from the old one, so nothing waiting in it is lost.
+  worker takes over its slot's socket from the old one, so nothing waiting in it is lost, and the
+  old one accepts on until the new one serves (``handover`` files in a temporary folder), so a
+  reload costs no client a wait for a worker to start.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -50,6 +54,7 @@ def on_starting(server: Any) -> None:
         os.environ.get("GUNICORN_FD") or os.environ.get("LISTEN_FDS")  # sockets handed over: use those
     ):
         server.digigov_slots = {}
+        server.digigov_handover = Path(tempfile.mkdtemp(prefix="digigov-gunicorn-"))
         server.LISTENERS = []
         for slot in range(server.num_workers):
             _open_slot(server, slot)
@@ -69,6 +74,16 @@ def pre_fork(server: Any, worker: Any) -> None:
     worker.digigov_slot = free[0] if free else min(slots, key=lambda slot: load[slot])
     if worker.digigov_slot not in slots:  # more workers than at start (SIGTTIN)
         _open_slot(server, worker.digigov_slot)
+    spawned, _ = _handover_files(server, worker.digigov_slot)
+    partial = spawned.with_name(f"{spawned.name}.{worker.age}")
+    partial.write_text(str(worker.age))
+    partial.replace(spawned)  # atomically: the slot's old worker accepts on until this one serves
+
+
+def on_exit(server: Any) -> None:
+    handover = getattr(server, "digigov_handover", None)
+    if handover is not None:
+        shutil.rmtree(handover, ignore_errors=True)
 
 
 def post_fork(server: Any, worker: Any) -> None:
@@ -79,6 +94,7 @@ def post_fork(server: Any, worker: Any) -> None:
         os.environ[RELEASE_ENV] = str(pinned)  # the app factory reads it; the master keeps the link
     slots = getattr(server, "digigov_slots", None)
     if slots is not None:
+        worker.handover = _handover_files(server, worker.digigov_slot)
         worker.sockets = slots[worker.digigov_slot]
         for slot, listeners in slots.items():
             if slot != worker.digigov_slot:
@@ -97,6 +113,11 @@ def child_exit(server: Any, worker: Any) -> None:
     for listener in slots.pop(slot):
         server.LISTENERS.remove(listener)
         listener.close()
+
+
+def _handover_files(server: Any, slot: int) -> tuple[Path, Path]:
+    """Where the master notes the newest worker started for ``slot``, and that worker notes it serves."""
+    return server.digigov_handover / f"slot-{slot}.started", server.digigov_handover / f"slot-{slot}.serving"
 
 
 def _open_slot(server: Any, slot: int) -> None:

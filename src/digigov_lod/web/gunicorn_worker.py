@@ -3,12 +3,13 @@
 gunicorn 27's ``asgi`` worker, told to stop (SIGTERM, which a reload sends to the old workers),
 marks itself not alive and closes each keep-alive connection after its current response, even
 when that response went out without ``Connection: close``: a client that sends its next request
-at that moment sees the connection drop. Here a stopping worker instead stops accepting (the
-listening socket stays open in the master for its successor, see :mod:`.gunicorn_conf`), answers
-the next request on every connection with ``Connection: close``, and exits once every connection is
-gone (or at ``graceful_timeout``). Closing after an answer that says ``Connection: close`` is the
-only close a client never races; a connection that stays idle is closed as a running worker closes
-it, after ``keepalive`` seconds (closing it sooner would race a client that is merely slow).
+at that moment sees the connection drop. Here a stopping worker answers the next request on every
+connection with ``Connection: close``; when a reload replaces it, it accepts new connections until
+its successor serves the same socket (which the master keeps open, see :mod:`.gunicorn_conf`),
+then stops accepting, and exits once every connection is gone (or at ``graceful_timeout``).
+Closing after an answer that says ``Connection: close`` is the only close a client never races; a
+connection that stays idle is closed as a running worker closes it, after ``keepalive`` seconds
+(closing it sooner would race a client that is merely slow).
 
 The protocol also answers a request whose client shut its sending side after it (half-close),
 bounds the time to send request headers (``header_seconds``; 408), and adds the security headers
@@ -20,6 +21,7 @@ process only.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from gunicorn.asgi.protocol import ASGIProtocol
@@ -28,6 +30,7 @@ from gunicorn.workers import gasgi
 from .asgi import SECURITY_HEADERS
 
 HEADER_SECONDS = 15.0  # the longest a client may take to send a request's headers (gunicorn_conf sets it)
+HANDOVER_SECONDS = 20.0  # the longest a replaced worker keeps accepting while its successor starts
 
 
 class Protocol(ASGIProtocol):
@@ -131,11 +134,22 @@ class Worker(gasgi.ASGIWorker):
     """gunicorn's ``asgi`` worker with :class:`Protocol` and a stop that drains connections."""
 
     header_seconds = HEADER_SECONDS
+    #: Files holding the age of the newest worker started for this worker's socket, and of the
+    #: newest that serves on it (set by gunicorn_conf; None: no successor is waited for).
+    handover: tuple[Path, Path] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.draining = False
+        self.serving = False
         self.connections: set[Protocol] = set()
+
+    def notify(self) -> None:
+        """The heartbeat; the first one after the sockets are served tells a predecessor it may stop accepting."""
+        super().notify()
+        if not self.serving and self.servers and self.handover is not None:
+            self.serving = True
+            _write_age(self.handover[1], self.age)
 
     def init_process(self) -> None:
         gasgi.ASGIProtocol = Protocol  # type: ignore[misc]  # the name ASGIWorker._serve builds connections with
@@ -146,15 +160,34 @@ class Worker(gasgi.ASGIWorker):
         if self.draining or not self.alive:
             return
         self.draining = True
-        self.log.info("Worker stopping: new connections go to the next worker; open ones close after their answer")
-        for server in self.servers:
-            server.close()  # the master keeps the listening socket open: what waits in it is not lost
+        self.log.info("Worker stopping: each open connection closes after its next answer")
         for connection in list(self.connections):
             connection.drain()
         self.loop.create_task(self._stop_when_drained())
 
     async def _stop_when_drained(self) -> None:
+        """Accept until a successor serves the socket, then let the open connections end."""
+        if self.handover is not None and _read_age(self.handover[0]) > self.age:  # a reload replaces this worker
+            deadline = self.loop.time() + HANDOVER_SECONDS
+            while _read_age(self.handover[1]) <= self.age and self.loop.time() < deadline and self.alive:
+                await asyncio.sleep(0.05)
+        for server in self.servers:
+            server.close()  # the master keeps the listening socket open: what waits in it is not lost
         deadline = self.loop.time() + self.cfg.graceful_timeout
         while self.nr_conns > 0 and self.loop.time() < deadline and self.alive:
             await asyncio.sleep(0.05)
         self.alive = False  # ASGIWorker._serve sees this within a second and runs its shutdown
+
+
+def _read_age(path: Path) -> int:
+    try:
+        return int(path.read_text())
+    except (OSError, ValueError):
+        return 0
+
+
+def _write_age(path: Path, age: int) -> None:
+    """Atomically, so that a reader never sees half a number."""
+    partial = path.with_name(f"{path.name}.{age}")
+    partial.write_text(str(age))
+    partial.replace(path)
