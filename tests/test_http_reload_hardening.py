@@ -132,6 +132,9 @@ def test_a_reload_onto_a_broken_release_keeps_serving_the_last_good_one(
             os.kill(server.process.pid, signal.SIGHUP)
             time.sleep(6)  # the new workers are up (on the good release) and the old ones gone
             assert server.process.poll() is None
+        log = Path(f"/proc/{server.process.pid}/fd/2")  # the server's log (a file start_server holds)
+        if log.exists():
+            assert "does not open" in log.read_text(errors="replace")  # and the log says why
         assert hammer.errors == [], Counter(hammer.errors).most_common(3)
         assert set(hammer.statuses) == {200}, hammer.statuses
         assert set(hammer.versions) == {release.version}

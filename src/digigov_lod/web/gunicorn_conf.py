@@ -102,17 +102,20 @@ def post_fork(server: Any, worker: Any) -> None:
                     listener.close()  # this process's copy only; the master keeps the socket
 
 
-def child_exit(server: Any, worker: Any) -> None:
-    """In the master: a slot left without a worker after SIGTTOU is closed, or it would hold connections."""
+def nworkers_changed(server: Any, new_value: int, old_value: int | None) -> None:
+    """In the master, before SIGTTOU's stop: the slot of a worker that has no successor is closed first,
+    so that new connections go to the other slots' sockets instead of waiting in one nobody will accept."""
     slots = getattr(server, "digigov_slots", None)
-    slot = getattr(worker, "digigov_slot", None)
-    if slots is None or slot is None or len(slots) <= server.num_workers:
+    if slots is None or old_value is None or new_value >= old_value:
         return
-    if any(getattr(w, "digigov_slot", None) == slot for w in server.WORKERS.values()):
-        return
-    for listener in slots.pop(slot):
-        server.LISTENERS.remove(listener)
-        listener.close()
+    by_age = sorted(server.WORKERS.values(), key=lambda w: w.age)
+    leaving, staying = by_age[: max(0, len(by_age) - new_value)], by_age[len(by_age) - new_value :]
+    for worker in leaving:
+        slot = getattr(worker, "digigov_slot", None)
+        if slot in slots and all(getattr(w, "digigov_slot", None) != slot for w in staying):
+            for listener in slots.pop(slot):
+                server.LISTENERS.remove(listener)
+                listener.close()  # the master's copy; the socket closes when the stopping worker lets go of it
 
 
 def _handover_files(server: Any, slot: int) -> tuple[Path, Path]:
