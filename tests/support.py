@@ -86,7 +86,7 @@ def start_server(release_path: Path, cwd: Path | None = None, **env_overrides: s
         try:
             requests.get(url, timeout=2)
             break
-        except requests.RequestException:  # not up yet, or slow to answer on a loaded machine
+        except requests.RequestException:  # not up yet: the socket listens before a worker answers
             time.sleep(0.1)
     else:
         process.kill()

@@ -229,3 +229,19 @@ def test_a_body_that_stops_arriving_gets_408(monkeypatch: pytest.MonkeyPatch) ->
     front = front_for(app)
     status, _, text = request(front, "POST", headers={"content-length": "40"}, body=[b"abc", None])
     assert status == 408 and b"did not arrive" in text and app.calls == 0
+
+
+def test_the_fronts_own_answers_carry_the_security_headers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """They may quote what the client sent: no browser may sniff them into a page or pass on the referrer."""
+    monkeypatch.setattr(asgi, "BODY_SECONDS", 0.2)
+    front = front_for(CountingApp())
+    answers = [
+        request(front, host=None),  # 400
+        request(front, "POST", headers={"content-length": str(MAX_REQUEST_BODY + 1)}),  # 413
+        request(front, "POST", headers={"content-length": "40"}, body=[b"abc", None]),  # 408
+    ]
+    assert [status for status, _, _ in answers] == [400, 413, 408]
+    for _, headers, _ in answers:
+        assert headers[b"x-content-type-options"] == b"nosniff"
+        assert headers[b"referrer-policy"] == b"no-referrer"
+        assert headers[b"content-security-policy"].startswith(b"default-src 'none'")

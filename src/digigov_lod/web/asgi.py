@@ -24,9 +24,18 @@ from . import create_app, max_request_bytes
 from .asgi_types import AsgiApp, Message, Receive, Scope, Send
 from .bridge import ThreadBridge
 from .response_cache import KEY_HEADERS, Recorder, RequestKey, ResponseStore, raw
+from .responses import DATA_POLICY
 
 DEFAULT_THREADS = 8
 BODY_SECONDS = 10.0  # the longest a request body may take to arrive
+#: On the answers the front and gunicorn give themselves, which may quote what the client sent:
+#: no browser may read them as anything but text, run anything in them, or pass on where it came from.
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Content-Security-Policy", DATA_POLICY),
+    ("Referrer-Policy", "no-referrer"),
+)
+_RAW_SECURITY_HEADERS = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS]
 
 
 class ReplayingFront:
@@ -180,6 +189,7 @@ async def send_text(send: Send, status: int, text: str) -> None:
         (b"content-type", b"text/plain; charset=utf-8"),
         (b"content-length", str(len(body)).encode()),
         (b"access-control-allow-origin", b"*"),
+        *_RAW_SECURITY_HEADERS,
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -48,6 +48,7 @@ def add_common_headers(response: Response) -> Response:
     if request.method == "OPTIONS":
         response.headers.update(PREFLIGHT_HEADERS)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"  # as the server's own error answers (web/asgi.py)
     page = response.mimetype in ("text/html", "image/svg+xml")
     response.headers["Content-Security-Policy"] = PAGE_POLICY if page else DATA_POLICY
     return response

@@ -1,0 +1,83 @@
+"""How validation and the build scale with the data: N copies of the report as N conferences.
+
+Copy n of every file in ``data/`` has every IRI under ``{base}id/{kind}/`` renamed to
+``{base}id/{kind}/c{n}-{slug}``, so each copy is a separate, valid conference with its own
+people, sessions and claims (the vocabulary, the shapes and the reference notes, which the shapes
+name, are shared).
+The corpus is for benchmarks only: it is written to a temporary folder and never published.
+
+    .venv/bin/python bench/corpus.py --copies 1 10 30            # validate and build, time and peak RSS
+    .venv/bin/python bench/corpus.py --copies 100 500 --steps build
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+THING = re.compile(r"(https://w3id\.org/digigov-lod/id/[a-z]+/)(?!reference-notes>)")
+SHARED = {"work:reference-notes": "<https://w3id.org/digigov-lod/id/work/reference-notes>"}  # one set of notes
+
+
+def write_corpus(copies: int, target: Path) -> int:
+    """A project folder at ``target`` whose data/ holds ``copies`` conferences; returns its size in bytes."""
+    for shared in ("shapes", "ontology"):
+        (target / shared).symlink_to(ROOT / shared, target_is_directory=True)
+    data = target / "data"
+    data.mkdir()
+    size = 0
+    for source in sorted((ROOT / "data").glob("*.ttl")):
+        text = source.read_text(encoding="utf-8")
+        for name, iri in SHARED.items():
+            text = re.sub(rf"(?<![\w:-]){re.escape(name)}(?![\w-])", iri, text)
+        for n in range(copies):
+            copy = text if n == 0 else THING.sub(rf"\g<1>c{n}-", text)
+            path = data / f"{source.stem}-{n:04d}.ttl"
+            path.write_text(copy, encoding="utf-8")
+            size += len(copy.encode())
+    return size
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB of the child, and its last output line."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    run = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if run.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed:\n{run.stderr[-2000:]}")
+    lines = (run.stdout + run.stderr).strip().splitlines()
+    # ru_maxrss of children is the largest of any child so far: report it only when it grew
+    return seconds, max(peak, before) / 1024, lines[-1] if lines else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--copies", type=int, nargs="+", default=[1, 10, 30])
+    parser.add_argument("--steps", nargs="+", choices=["validate", "build"], default=["validate", "build"])
+    args = parser.parse_args()
+    cli = str(Path(sys.executable).with_name("digigov-lod"))
+    print("| copies | data MB | step | seconds | peak RSS MB (largest child so far) | last line |")
+    print("|---|---|---|---|---|---|")
+    for copies in args.copies:
+        with tempfile.TemporaryDirectory(prefix="digigov-corpus-") as folder:
+            project = Path(folder)
+            size = write_corpus(copies, project)
+            for step in args.steps:
+                command = [cli, step] + (["--release", str(project / "dist")] if step == "build" else [])
+                seconds, rss, last = timed(command, project)
+                print(f"| {copies} | {size / 1e6:.1f} | {step} | {seconds:.1f} | {rss:.0f} | {last[:80]} |", flush=True)
+            shutil.rmtree(project / "dist", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
