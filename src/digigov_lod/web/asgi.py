@@ -23,6 +23,7 @@ from ..config import Settings, from_environment
 from . import create_app, max_request_bytes
 from .asgi_types import AsgiApp, Message, Receive, Scope, Send
 from .bridge import ThreadBridge
+from .compression import Compressor, chosen_encoding
 from .response_cache import KEY_HEADERS, Recorder, RequestKey, ResponseStore, raw
 from .responses import DATA_POLICY
 
@@ -70,6 +71,7 @@ class ReplayingFront:
             scope["path"],
             scope["query_string"].decode("latin-1"),
             *(headers.get(name, "") for name in KEY_HEADERS),
+            chosen_encoding(headers.get("accept-encoding")),  # each encoding's answer is kept apart
         )
         stored = self.store.get(key)
         if stored is not None:
@@ -201,7 +203,7 @@ def create_asgi_app(
     """The site for ``release_dir`` as an ASGI application (see the module docstring)."""
     settings = settings or from_environment()
     wsgi = create_app(settings, release_dir, response_cache=False)
-    return ReplayingFront(ThreadBridge(wsgi, threads), ResponseStore(), max_request_bytes(settings))
+    return ReplayingFront(ThreadBridge(Compressor(wsgi), threads), ResponseStore(), max_request_bytes(settings))
 
 
 def create_asgi_app_from_environment() -> ReplayingFront:

@@ -21,11 +21,13 @@ from functools import cached_property
 from werkzeug.http import parse_etags, unquote_etag
 
 from ..sparql.cache import LruCache
+from .compression import Compressor, chosen_encoding
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 Headers = list[tuple[str, str]]
 #: What a stored answer is filed under: scheme, host, path, query, then the KEY_HEADERS, with repeated
-#: request headers joined by "," as a WSGI environ holds them, so the key sees what the application saw.
+#: request headers joined by "," as a WSGI environ holds them, so the key sees what the application saw,
+#: and last the content coding the client gets (``br``, ``gzip`` or none: see :mod:`.compression`).
 RequestKey = tuple[str, ...]
 #: Request headers that select a variant: part of the key (with scheme, host, path and query).
 KEY_HEADERS = ("accept", "accept-language")
@@ -119,10 +121,11 @@ class Recorder:
 
 
 class ResponseCache:
-    """A :class:`ResponseStore` in front of a WSGI application."""
+    """A :class:`ResponseStore` in front of a WSGI application, whose answers are compressed for the
+    clients that ask for it (:class:`.compression.Compressor`)."""
 
     def __init__(self, app: WsgiApp, store: ResponseStore | None = None) -> None:
-        self.app = app
+        self.app = Compressor(app)
         self.store = store or ResponseStore()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -136,6 +139,7 @@ class ResponseCache:
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             *(environ.get("HTTP_" + h.upper().replace("-", "_"), "") for h in KEY_HEADERS),
+            chosen_encoding(environ.get("HTTP_ACCEPT_ENCODING")),
         )
         stored = self.store.get(key)
         if stored is not None:
