@@ -96,7 +96,7 @@ def test_relative_release_folder_as_make_run_uses_it(release) -> None:  # type: 
     server = start_server(Path(release.path.name), cwd=release.path.parent)
     try:
         item = next(f for f in release.files() if f.role == "dump")
-        response = requests.get(server.url + "download/" + item.name)
+        response = requests.get(server.url + "download/" + item.name, headers=IDENTITY)
         assert response.status_code == 200
         assert hashlib.sha256(response.content).hexdigest() == item.sha256
         expected = base64.b64encode(bytes.fromhex(item.sha256)).decode()
