@@ -45,6 +45,8 @@ def rdflib_term(term: dict) -> Node:
         return BNode()
     if term.get("language"):
         return Literal(term["value"], lang=term["language"])
+    if term["datatype"] == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term["value"])  # RDF 1.1: a plain literal is an xsd:string; rdflib keeps them apart
     return Literal(term["value"], datatype=URIRef(term["datatype"]))
 
 

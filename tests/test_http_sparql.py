@@ -18,7 +18,7 @@ from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 from support import TEST_MAX_ROWS, TEST_QUERY_TIMEOUT_S, LiveServer
 
 PEOPLE = """PREFIX schema: <https://schema.org/>
-SELECT ?person ?name WHERE { ?person a schema:Person ; schema:name ?name . FILTER(lang(?name) = "en") }
+SELECT ?person ?name WHERE { ?person a schema:Person ; schema:name ?name }
 ORDER BY ?name"""
 
 NAMES_CONSTRUCT = (
