@@ -1,0 +1,75 @@
+"""The pages people read: the programme, the index pages, the pictures, about, accessibility, errors."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+import requests
+from rdflib import Graph, URIRef
+from support import LiveServer
+
+from digigov_lod.namespaces import SCHEMA, vocab_namespace
+
+
+class Links(HTMLParser):
+    """The hrefs of a page, and the text of its headings."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and dict(attrs).get("href"):
+            self.hrefs.append(dict(attrs)["href"] or "")
+
+
+def links(html: str) -> list[str]:
+    parser = Links()
+    parser.feed(html)
+    return parser.hrefs
+
+
+def page(server: LiveServer, path: str, lang: str = "sv") -> str:
+    answer = requests.get(server.url + path, headers={"Accept": "text/html", "Accept-Language": lang}, timeout=30)
+    assert answer.status_code == 200, path
+    assert answer.headers.get("Content-Language", lang) == lang
+    return answer.text
+
+
+@pytest.fixture(scope="module")
+def graph(release) -> Graph:  # type: ignore[no-untyped-def]
+    return release.load_graph()
+
+
+def test_programme_lists_each_days_sessions_in_the_reports_order(live_server: LiveServer, release, graph) -> None:  # type: ignore[no-untyped-def]
+    html = page(live_server, "programme")
+    dgv = vocab_namespace(release.base_iri)
+    days = sorted(graph.subjects(SCHEMA.superEvent, URIRef(release.base_iri + "id/event/digigov-2017")))
+    days = [d for d in days if (d, None, dgv.ConferenceDay) in graph]
+    assert len(days) == 2
+    for day in days:
+        ordered = sorted(graph.subjects(SCHEMA.superEvent, day), key=lambda s: int(graph.value(s, SCHEMA.position)))
+        slugs = [str(s).rsplit("/", 1)[1] for s in ordered]
+        found = [html.index(f'<article class="session" id="{slug}"') for slug in slugs]
+        assert found == sorted(found), f"{day}: sessions out of order"
+        for session in ordered:  # every performer, topic and claim of the session is linked
+            for node in [*graph.objects(session, SCHEMA.performer), *graph.objects(session, SCHEMA.about)]:
+                assert "/" + str(node)[len(release.base_iri) :] + '"' in html, (session, node)
+            for claim in graph.subjects(dgv.statedAt, session):
+                assert "/" + str(claim)[len(release.base_iri) :] + '"' in html, claim
+    assert html.index("digigov-2017-day-1") < html.index("digigov-2017-day-2")
+
+
+def test_programme_gives_roles_and_organisations_in_the_readers_language(live_server: LiveServer) -> None:
+    sv, en = page(live_server, "programme", "sv"), page(live_server, "programme", "en")
+    guttmann = re.search(r'guttmann">Christian Guttmann</a>([^<]*)\(<a href="[^"]*/id/organization/(\w+)"', sv)
+    assert guttmann and "talare" in guttmann.group(1) and guttmann.group(2) == "naii"
+    assert "<h1>Programme</h1>" in en and "speaker" in en and "Performers" in en
+    assert "<h1>Program</h1>" in sv and "Medverkande" in sv
+
+
+def test_programme_is_linked_from_every_page_and_the_landing_page(live_server: LiveServer) -> None:
+    for path in ("", "doc/event/digigov-2017", "sparql"):
+        assert "/programme" in links(page(live_server, path))
