@@ -73,3 +73,38 @@ def test_programme_gives_roles_and_organisations_in_the_readers_language(live_se
 def test_programme_is_linked_from_every_page_and_the_landing_page(live_server: LiveServer) -> None:
     for path in ("", "doc/event/digigov-2017", "sparql"):
         assert "/programme" in links(page(live_server, path))
+
+
+def test_every_thing_is_two_clicks_from_the_landing_page(live_server: LiveServer, release, graph) -> None:  # type: ignore[no-untyped-def]
+    """Crawl landing → index page → resource, and compare with every subject under id/."""
+    things = {str(s) for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(release.base_iri + "id/")}
+    indexes = [h for h in links(page(live_server, "")) if h.startswith("/browse/") and h != "/browse/"]
+    assert {"/browse/people", "/browse/organisations", "/browse/topics", "/browse/claims", "/browse/places"} <= set(
+        indexes
+    )
+    reached = set()
+    for index in indexes:
+        for href in links(page(live_server, index.lstrip("/"))):
+            if "/id/" in href:
+                reached.add(release.base_iri + "id/" + href.split("/id/", 1)[1])
+    assert things - reached == set()
+    some = sorted(reached)[::20]  # the links lead to the things' pages
+    for iri in some:
+        answer = requests.get(live_server.local(iri), headers={"Accept": "text/html"}, timeout=30)
+        assert answer.status_code == 200 and answer.url.split("/doc/")[1] == iri.split("/id/")[1]
+
+
+@pytest.mark.parametrize(("slug", "sv", "en"), [("people", "Personer", "People"), ("claims", "Påståenden", "Claims")])
+def test_index_pages_are_sortable_tables(
+    live_server: LiveServer, slug: str, sv: str, en: str
+) -> None:
+    swedish, english = page(live_server, f"browse/{slug}"), page(live_server, f"browse/{slug}", "en")
+    assert f"<h1>{sv}" in swedish and f"<h1>{en}" in english
+    for html in (swedish, english):  # results.js sorts and filters tables of this class; the box scrolls on phones
+        assert '<table class="results index">' in html and "/static/results.js" in html
+        assert '<div class="scroll" tabindex="0" role="region" aria-label=' in html
+
+
+def test_an_unknown_index_is_a_readable_404(live_server: LiveServer) -> None:
+    answer = requests.get(live_server.url + "browse/persons", headers={"Accept": "text/html"}, timeout=30)
+    assert answer.status_code == 404 and "/browse/people" in answer.text

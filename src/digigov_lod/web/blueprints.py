@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from .browse import blueprint as browse
 from .catalog import blueprint as catalog
 from .downloads import blueprint as downloads
 from .embed import blueprint as embed
@@ -13,4 +14,4 @@ from .resources import blueprint as resources
 from .sparql_views import blueprint as sparql
 from .vocabulary import blueprint as vocabulary
 
-ALL: list[Blueprint] = [home, programme, sparql, vocabulary, resources, downloads, catalog, embed]
+ALL: list[Blueprint] = [home, programme, browse, sparql, vocabulary, resources, downloads, catalog, embed]

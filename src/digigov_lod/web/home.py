@@ -9,6 +9,7 @@ from ..formats import HTML, RDFXML, TURTLE
 from ..jsonld import script_element
 from ..metadata.schema_dataset import release_dataset_jsonld
 from ..sparql.examples import load_examples
+from .browse import counts
 from .i18n import reader_language
 from .responses import representation
 from .site import current_site
@@ -28,6 +29,7 @@ def landing() -> Response:
         examples=load_examples(),
         dumps=[f for f in site.release.files() if f.role == "dump"],
         base=site.base,
+        indexes=counts(site.graph, site.base),
         dataset_script=Markup(script_element(dataset)),
     )
     response = representation(body, HTML, variant=f"home-{lang}-", vary="Accept-Language")
