@@ -95,9 +95,7 @@ def test_every_thing_is_two_clicks_from_the_landing_page(live_server: LiveServer
 
 
 @pytest.mark.parametrize(("slug", "sv", "en"), [("people", "Personer", "People"), ("claims", "Påståenden", "Claims")])
-def test_index_pages_are_sortable_tables(
-    live_server: LiveServer, slug: str, sv: str, en: str
-) -> None:
+def test_index_pages_are_sortable_tables(live_server: LiveServer, slug: str, sv: str, en: str) -> None:
     swedish, english = page(live_server, f"browse/{slug}"), page(live_server, f"browse/{slug}", "en")
     assert f"<h1>{sv}" in swedish and f"<h1>{en}" in english
     for html in (swedish, english):  # results.js sorts and filters tables of this class; the box scrolls on phones
@@ -108,3 +106,31 @@ def test_index_pages_are_sortable_tables(
 def test_an_unknown_index_is_a_readable_404(live_server: LiveServer) -> None:
     answer = requests.get(live_server.url + "browse/persons", headers={"Accept": "text/html"}, timeout=30)
     assert answer.status_code == 404 and "/browse/people" in answer.text
+
+
+@pytest.mark.parametrize("name", ["timeline", "network"])
+@pytest.mark.parametrize(("lang", "word"), [("sv", "Nätverk"), ("en", "Network")])
+def test_pictures_are_accessible_svg(live_server: LiveServer, name: str, lang: str, word: str) -> None:
+    from xml.etree import ElementTree
+
+    answer = requests.get(live_server.url + f"pictures/{name}.svg?lang={lang}", timeout=30)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("image/svg+xml")
+    assert "script" not in answer.text.lower()
+    svg = ElementTree.fromstring(answer.content)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.get("role") == "img" and svg.get("viewBox")
+    assert svg.find(ns + "title").text and svg.find(ns + "desc").text  # type: ignore[union-attr]
+    texts = " ".join(t.text or "" for t in svg.iter(ns + "text"))
+    if name == "network":
+        assert word in svg.find(ns + "title").text and "Christian Guttmann" in texts and "NAII" in texts  # type: ignore[union-attr,operator]
+    else:
+        assert "2017-12-05" in texts and "2017-12-06" in texts
+
+
+@pytest.mark.parametrize("path", ["", "programme"])
+def test_pictures_are_on_the_landing_page_and_the_programme_with_their_text(live_server: LiveServer, path: str) -> None:
+    html = page(live_server, path, "en")
+    assert '<img src="/pictures/timeline.svg?lang=en"' in html and '<img src="/pictures/network.svg?lang=en"' in html
+    assert "The pictures as text" in html
+    alternative = html[html.index("The pictures as text") :]
+    assert "Christian Guttmann" in alternative and "/id/event/closing-panel" in alternative

@@ -9,9 +9,10 @@ from .catalog import blueprint as catalog
 from .downloads import blueprint as downloads
 from .embed import blueprint as embed
 from .home import blueprint as home
+from .pictures import blueprint as pictures
 from .programme import blueprint as programme
 from .resources import blueprint as resources
 from .sparql_views import blueprint as sparql
 from .vocabulary import blueprint as vocabulary
 
-ALL: list[Blueprint] = [home, programme, browse, sparql, vocabulary, resources, downloads, catalog, embed]
+ALL: list[Blueprint] = [home, programme, browse, pictures, sparql, vocabulary, resources, downloads, catalog, embed]

@@ -132,6 +132,8 @@ def programme(graph: Graph, base: str, lang: str) -> list[Day]:
 
 @blueprint.route("/programme")
 def programme_page() -> Response:
+    from .pictures import network, network_links  # the pictures are drawn from the programme: no import cycle
+
     site = current_site()
     lang = reader_language()
     days = programme(site.graph, site.base, lang)
@@ -139,6 +141,7 @@ def programme_page() -> Response:
         "programme.html",
         lang=lang,
         days=days,
+        network=network_links(network(site.graph, site.base, lang)),
         conference=node_view(URIRef(site.base + CONFERENCE_PATH), lang),
     )
     response = representation(body, HTML, variant="programme-", vary=None)
