@@ -134,3 +134,41 @@ def test_pictures_are_on_the_landing_page_and_the_programme_with_their_text(live
     assert "The pictures as text" in html
     alternative = html[html.index("The pictures as text") :]
     assert "Christian Guttmann" in alternative and "/id/event/closing-panel" in alternative
+
+
+def test_the_language_choice_sticks_and_replayed_pages_do_not_mix_languages(live_server: LiveServer) -> None:
+    """The switch sets a cookie; later pages and a submitted query follow it; the replaying front
+    (which keeps answers to cookieless requests only) never gives a chooser the other language."""
+    swedish_browser = {"Accept": "text/html", "Accept-Language": "sv"}
+    for _ in range(2):  # the second answer is a replay
+        plain = requests.get(live_server.url + "programme", headers=swedish_browser, timeout=30)
+        assert plain.headers["Content-Language"] == "sv"
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in plain.headers["Vary"].split(",")}
+    reader = requests.Session()
+    switched = reader.get(live_server.url + "browse/people?lang=en", headers=swedish_browser, timeout=30)
+    assert "lang=en" in switched.headers["Set-Cookie"] and "SameSite=Lax" in switched.headers["Set-Cookie"]
+    for path in ("programme", "sparql?query=ASK%7B%7D", "doc/person/lena-micko"):
+        answer = reader.get(live_server.url + path, headers=swedish_browser, timeout=30)
+        assert '<html lang="en">' in answer.text, path
+    back = reader.get(live_server.url + "programme?lang=sv", headers=swedish_browser, timeout=30)
+    assert "lang=;" in back.headers["Set-Cookie"] and "Max-Age=0" in back.headers["Set-Cookie"]  # cookie removed
+    assert '<html lang="sv">' in reader.get(live_server.url + "about", headers=swedish_browser, timeout=30).text
+
+
+def test_the_embed_box_is_closed_and_small_on_the_conference_page(live_server: LiveServer) -> None:
+    html = page(live_server, "doc/event/digigov-2017")
+    start = html.index('<details class="embed-box">')
+    box = html[start : html.index("</details>", start)]
+    assert len(box.encode()) < 15_000 and 'type="application/ld+json"' in box
+    assert len(html.encode()) < 40_000
+    full = requests.get(live_server.url + "embed/event/digigov-2017", timeout=30)
+    assert len(full.content) > 15_000  # the /embed API keeps its documented default depth
+
+
+def test_about_and_accessibility_pages_come_from_the_publishers_data(live_server: LiveServer) -> None:
+    for lang in ("sv", "en"):
+        about, statement = page(live_server, "about", lang), page(live_server, "accessibility", lang)
+        assert "mailto:claes-olof.olsson@sambruk.se" in about and "/id/organization/sambruk" in about
+        assert "mailto:claes-olof.olsson@sambruk.se" in statement and "https://www.digg.se/" in statement
+        assert "2018:1937" in statement and "WCAG 2.1" in statement
+        assert "/about" in links(page(live_server, "", lang)) and "/accessibility" in links(about)
