@@ -172,3 +172,29 @@ def test_about_and_accessibility_pages_come_from_the_publishers_data(live_server
         assert "mailto:claes-olof.olsson@sambruk.se" in statement and "https://www.digg.se/" in statement
         assert "2018:1937" in statement and "WCAG 2.1" in statement
         assert "/about" in links(page(live_server, "", lang)) and "/accessibility" in links(about)
+
+
+@pytest.mark.parametrize(
+    ("path", "suggested"),
+    [
+        ("doc/person/Lena-Micko", "/doc/person/lena-micko"),
+        ("id/person/Lena-Micko", "/doc/person/lena-micko"),
+        ("Programme", "/programme"),
+        ("doc/person/Nobody-Here", None),
+    ],
+)
+def test_a_404_is_titled_as_an_error_and_suggests_the_lower_case_address(
+    live_server: LiveServer, path: str, suggested: str | None
+) -> None:
+    for lang, title in (("sv", "<title>Fel: 404 Finns inte"), ("en", "<title>Error: 404 Not found")):
+        answer = requests.get(
+            live_server.url + path, headers={"Accept": "text/html", "Accept-Language": lang}, timeout=30
+        )
+        assert answer.status_code == 404 and title in answer.text
+        assert (f'<a href="{suggested}">' in answer.text) if suggested else ('class="suggestion"' not in answer.text)
+
+
+def test_unknown_addresses_get_the_sites_own_words(live_server: LiveServer) -> None:
+    answer = requests.get(live_server.url + "no/such/page", headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert answer.status_code == 404 and "This address does not exist on this site" in answer.text
+    assert "requested URL was not found" not in answer.text and '<a href="/browse/">' in answer.text

@@ -39,7 +39,10 @@ def thing(rest: str) -> Response:
     path = request.path.lstrip("/")
     if not is_dereferenceable_path(path):
         return error(
-            404, f"/{path} is not an identifier of this dataset.", sv=f"/{path} är ingen identifierare i datamängden."
+            404,
+            f"/{path} is not an identifier of this dataset.",
+            sv=f"/{path} är ingen identifierare i datamängden.",
+            suggestion=_lower_case_document(path.split("/", 1)[1]) if path.startswith(THING_SEGMENT) else None,
         )
     site = current_site()
     iri = URIRef(site.iri_for_local_path(path))
@@ -47,6 +50,16 @@ def thing(rest: str) -> Response:
         return error(404, f"The dataset says nothing about <{iri}>.", sv=f"Datamängden säger ingenting om <{iri}>.")
     query = request.query_string.decode("ascii", "replace")
     return redirect("/" + doc_path_for(path) + (f"?{query}" if query else ""), code=303)
+
+
+def _lower_case_document(stem: str) -> str | None:
+    """``/doc/person/lena-micko`` for ``person/Lena-Micko``, when the data knows that thing (slugs are lower-case)."""
+    lower = stem.lower()
+    path = resource_path_for("doc/" + lower)
+    if lower == stem or not is_dereferenceable_path(path):
+        return None
+    site = current_site()
+    return f"/doc/{lower}" if (URIRef(site.iri_for_local_path(path)), None, None) in site.graph else None
 
 
 def _split_suffix(rest: str) -> tuple[str, Format | None]:
@@ -92,7 +105,10 @@ def document(rest: str) -> Response:
     resource_path = resource_path_for("doc/" + stem)
     if not is_dereferenceable_path(resource_path):
         return _unknown_suffix(rest) or error(
-            404, f"/doc/{stem} is not a document of this dataset.", sv=f"/doc/{stem} är inget dokument i datamängden."
+            404,
+            f"/doc/{stem} is not a document of this dataset.",
+            sv=f"/doc/{stem} är inget dokument i datamängden.",
+            suggestion=_lower_case_document(stem),
         )
     iri = URIRef(site.iri_for_local_path(resource_path))
     description = describe(site.graph, iri, site.base)
