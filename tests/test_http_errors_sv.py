@@ -11,7 +11,7 @@ UNKNOWN_PREFIX = "SELECT * WHERE { ?s foo:bar ?o }"  # refused by the engine, in
 SERVICE = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"  # refused by the guard
 
 CASES = [
-    ("nothing-here", {}, "Adressen finns inte", "not found on the server"),
+    ("nothing-here", {}, "Adressen finns inte", "does not exist on this site"),
     ("doc/person/nobody", {}, "Datamängden säger ingenting om", "The dataset says nothing about"),
     ("sparql", {"query": UNKNOWN_PREFIX}, "Okänt prefix &#39;foo:&#39; på rad 1",
      "Unknown prefix &#39;foo:&#39; at line 1"),

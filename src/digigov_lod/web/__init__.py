@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from rdflib import Graph
 from werkzeug.exceptions import HTTPException
 
@@ -29,7 +29,7 @@ from ..release import DamagedFile, Release
 from ..sparql.dataset import NAMED_GRAPHS
 from .i18n import reader_language
 from .response_cache import ResponseCache
-from .responses import STANDARD_MESSAGES_SV, add_common_headers, error
+from .responses import STANDARD_MESSAGES_EN, STANDARD_MESSAGES_SV, add_common_headers, error
 from .site import Site, current_site
 
 #: Blueprints that answer from the knowledge graph held in memory (the SPARQL one through its labels).
@@ -74,7 +74,10 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     def http_error(exc: HTTPException) -> Response:
         default = exc.description == type(exc).description  # werkzeug's own wording, not one of ours
         sv = STANDARD_MESSAGES_SV.get(exc.code or 500) if default else None
-        response = error(exc.code or 500, exc.description or exc.name, exc.name, sv=sv)
+        en = STANDARD_MESSAGES_EN.get(exc.code or 500) if default else None
+        lower = request.path.lower()
+        suggestion = lower if exc.code == 404 and lower != request.path and _routes(lower) else None
+        response = error(exc.code or 500, en or exc.description or exc.name, exc.name, sv=sv, suggestion=suggestion)
         for key, value in exc.get_headers():  # e.g. Content-Range on a 416, Allow on a 405
             if key.lower() not in ("content-type", "content-length"):
                 response.headers[key] = value
@@ -89,6 +92,15 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     if response_cache:
         app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def _routes(path: str) -> bool:
+    """Whether ``path`` is one of the site's own addresses (for a 404's "did you mean")."""
+    try:
+        current_app.url_map.bind("localhost").match(path)
+    except HTTPException:
+        return False
+    return True
 
 
 def refuse_damaged_sources() -> None:

@@ -9,7 +9,10 @@ from ..formats import HTML, RDFXML, TURTLE
 from ..jsonld import script_element
 from ..metadata.schema_dataset import release_dataset_jsonld
 from ..sparql.examples import load_examples
+from .browse import counts
 from .i18n import reader_language
+from .pictures import network, network_links
+from .programme import programme
 from .responses import representation
 from .site import current_site
 
@@ -28,6 +31,9 @@ def landing() -> Response:
         examples=load_examples(),
         dumps=[f for f in site.release.files() if f.role == "dump"],
         base=site.base,
+        indexes=counts(site.graph, site.base),
+        days=programme(site.graph, site.base, lang),
+        network=network_links(network(site.graph, site.base, lang)),
         dataset_script=Markup(script_element(dataset)),
     )
     response = representation(body, HTML, variant=f"home-{lang}-", vary="Accept-Language")

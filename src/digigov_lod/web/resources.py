@@ -26,6 +26,9 @@ from .site import current_site
 
 blueprint = Blueprint("resources", __name__)
 DOC_FORMATS: tuple[Format, ...] = (HTML, *RDF_FORMATS)
+#: How deep the page's own JSON-LD goes: the linked things with their names, no further (the
+#: conference's snippet is 4 KB so, 45 KB at the /embed default); /embed keeps its documented default.
+PAGE_DEPTH = 0
 
 
 @blueprint.route("/id/<path:rest>")
@@ -36,7 +39,10 @@ def thing(rest: str) -> Response:
     path = request.path.lstrip("/")
     if not is_dereferenceable_path(path):
         return error(
-            404, f"/{path} is not an identifier of this dataset.", sv=f"/{path} är ingen identifierare i datamängden."
+            404,
+            f"/{path} is not an identifier of this dataset.",
+            sv=f"/{path} är ingen identifierare i datamängden.",
+            suggestion=_lower_case_document(path.split("/", 1)[1]) if path.startswith(THING_SEGMENT) else None,
         )
     site = current_site()
     iri = URIRef(site.iri_for_local_path(path))
@@ -44,6 +50,16 @@ def thing(rest: str) -> Response:
         return error(404, f"The dataset says nothing about <{iri}>.", sv=f"Datamängden säger ingenting om <{iri}>.")
     query = request.query_string.decode("ascii", "replace")
     return redirect("/" + doc_path_for(path) + (f"?{query}" if query else ""), code=303)
+
+
+def _lower_case_document(stem: str) -> str | None:
+    """``/doc/person/lena-micko`` for ``person/Lena-Micko``, when the data knows that thing (slugs are lower-case)."""
+    lower = stem.lower()
+    path = resource_path_for("doc/" + lower)
+    if lower == stem or not is_dereferenceable_path(path):
+        return None
+    site = current_site()
+    return f"/doc/{lower}" if (URIRef(site.iri_for_local_path(path)), None, None) in site.graph else None
 
 
 def _split_suffix(rest: str) -> tuple[str, Format | None]:
@@ -89,7 +105,10 @@ def document(rest: str) -> Response:
     resource_path = resource_path_for("doc/" + stem)
     if not is_dereferenceable_path(resource_path):
         return _unknown_suffix(rest) or error(
-            404, f"/doc/{stem} is not a document of this dataset.", sv=f"/doc/{stem} är inget dokument i datamängden."
+            404,
+            f"/doc/{stem} is not a document of this dataset.",
+            sv=f"/doc/{stem} är inget dokument i datamängden.",
+            suggestion=_lower_case_document(stem),
         )
     iri = URIRef(site.iri_for_local_path(resource_path))
     description = describe(site.graph, iri, site.base)
@@ -149,10 +168,12 @@ def _embed_fragment(iri: URIRef, description: Graph, lang: str) -> Markup:
     path = local_path(str(iri), site.base) or ""
     if path.startswith(THING_SEGMENT):
         try:
-            document = cached_snippet(str(iri), Options(lang=lang))
+            document = cached_snippet(str(iri), Options(lang=lang, depth=PAGE_DEPTH))
         except NoSuchResource:
             document = None
         if document is not None:
-            return Markup(embed_snippet_html(document, "/embed/" + path[len(THING_SEGMENT) :], lang=lang))
+            summary = "Bädda in på din webbsida (JSON-LD)" if lang == "sv" else "Embed in your web page (JSON-LD)"
+            section = embed_snippet_html(document, "/embed/" + path[len(THING_SEGMENT) :], lang=lang)
+            return Markup(f'<details class="embed-box"><summary>{summary}</summary>\n{section}</details>\n')
     jsonld = serialize(description, JSONLD).decode("utf-8")
     return Markup(script_element(json.loads(jsonld)))

@@ -103,12 +103,21 @@ STANDARD_MESSAGES_SV = {
 }
 
 
-def error(status: int, message: str, title: str | None = None, sv: str | None = None) -> Response:
+#: English for the same messages, in the site's words rather than the framework's.
+STANDARD_MESSAGES_EN = {
+    404: "This address does not exist on this site. The start page shows what there is.",
+    405: "This address does not take that method.",
+}
+
+
+def error(
+    status: int, message: str, title: str | None = None, sv: str | None = None, suggestion: str | None = None
+) -> Response:
     """A short readable error in the format the client can read (HTML, JSON or plain text).
 
     Pages show the Swedish wording (``sv``, or that of a :class:`~digigov_lod.messages.Message`) to
     Swedish readers, and a ``title`` given as a Message in their language; JSON and text errors,
-    read by programs, stay English."""
+    read by programs, stay English. ``suggestion`` is a path on this site the reader probably meant."""
     titles = STATUS_TITLES.get(status)
     message = Message(message, sv) if sv else message
     title = title or (titles[1] if titles else "Error")
@@ -122,7 +131,9 @@ def error(status: int, message: str, title: str | None = None, sv: str | None = 
             shown = worded(title, lang)
         else:
             shown = titles[0 if lang == "sv" else 1] if titles else title
-        body = render_template("error.html", status=status, title=shown, message=worded(message, lang), lang=lang)
+        body = render_template(
+            "error.html", status=status, title=shown, message=worded(message, lang), lang=lang, suggestion=suggestion
+        )
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
         response.vary.add("Accept-Language")
     elif fmt is HTML:

@@ -1,0 +1,166 @@
+"""Index pages: one table per kind of thing (people, organisations, topics, claims, places …).
+
+Every thing under ``id/`` is on exactly one index page, and every index page is linked from the
+landing page, so any resource is two clicks away. The tables are plain HTML that results.js makes
+sortable and filterable; without it they are complete lists. Read from the site graph, as the
+programme is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, render_template
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from ..describe import compact_iri
+from ..formats import HTML
+from ..iris import kind_namespace
+from ..messages import Message
+from ..namespaces import SCHEMA, vocab_namespace
+from .i18n import reader_language
+from .rdf_view import node_view
+from .responses import error, representation
+from .site import current_site
+
+blueprint = Blueprint("browse", __name__)
+
+Cells = list[list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Index:
+    slug: str  # the page's path segment
+    kind: str  # the {kind} of id/{kind}/{slug}
+    title: Message
+    columns: tuple[Message, ...]  # after the name and the type
+
+
+def _sessions(graph: Graph, base: str, nodes: Iterable[Any]) -> list[Any]:
+    """The sessions and workshops among ``nodes`` (not the days or the conference they roll up to)."""
+    dgv = vocab_namespace(base)
+    return [n for n in nodes if (n, RDF.type, dgv.Session) in graph or (n, RDF.type, dgv.Workshop) in graph]
+
+
+def _person(graph: Graph, base: str, thing: URIRef) -> list[list[Any]]:
+    organisations = [*graph.objects(thing, SCHEMA.worksFor), *graph.objects(thing, SCHEMA.affiliation)]
+    return [organisations, _sessions(graph, base, graph.subjects(SCHEMA.performer, thing))]
+
+
+def _organisation(graph: Graph, base: str, thing: URIRef) -> list[list[Any]]:
+    people = [*graph.subjects(SCHEMA.worksFor, thing), *graph.subjects(SCHEMA.affiliation, thing)]
+    return [people, _sessions(graph, base, graph.subjects(SCHEMA.performer, thing))]
+
+
+def _topic(graph: Graph, base: str, thing: URIRef) -> list[list[Any]]:
+    about = list(graph.subjects(SCHEMA.about, thing))
+    claims = [c for c in about if str(c).startswith(kind_namespace(base, "claim"))]
+    return [_sessions(graph, base, about), claims]
+
+
+def _claim(graph: Graph, base: str, thing: URIRef) -> list[list[Any]]:
+    return [list(graph.objects(thing, vocab_namespace(base).statedAt)), list(graph.objects(thing, SCHEMA.author))]
+
+
+def _event(graph: Graph, base: str, thing: URIRef) -> list[list[Any]]:
+    return [list(graph.objects(thing, SCHEMA.startDate)), list(graph.objects(thing, SCHEMA.superEvent))]
+
+
+def _place(graph: Graph, base: str, thing: URIRef) -> list[list[Any]]:
+    return [list(graph.objects(thing, SCHEMA.containedInPlace)) + list(graph.objects(thing, SCHEMA.addressCountry))]
+
+
+def _none(graph: Graph, base: str, thing: URIRef) -> list[list[Any]]:
+    return []
+
+
+M = Message
+ORGANISATIONS, PEOPLE, SESSIONS = M("Organisations", "Organisationer"), M("People", "Personer"), M("Sessions", "Pass")
+CLAIMS_TITLE = M("Claims, recommendations and judgements", "Påståenden, rekommendationer och omdömen")
+INDEXES: dict[str, tuple[Index, Callable[[Graph, str, URIRef], list[list[Any]]]]] = {
+    index.slug: (index, cells)
+    for index, cells in [
+        (Index("people", "person", PEOPLE, (ORGANISATIONS, SESSIONS)), _person),
+        (Index("organisations", "organization", ORGANISATIONS, (PEOPLE, SESSIONS)), _organisation),
+        (Index("topics", "topic", M("Topics", "Ämnen"), (SESSIONS, M("Claims", "Påståenden"))), _topic),
+        (Index("claims", "claim", CLAIMS_TITLE, (M("Stated at", "Framfört vid"), M("Author", "Upphov"))), _claim),
+        (Index("places", "place", M("Places", "Platser"), (M("Within", "Ligger i"),)), _place),
+        (Index("events", "event", M("Events", "Evenemang"), (M("Date", "Datum"), M("Part of", "Del av"))), _event),
+        (Index("works", "work", M("Works", "Verk"), ()), _none),
+        (Index("positions", "position", M("Positions", "Befattningar"), ()), _none),
+        (Index("roles", "role", M("Roles", "Roller"), ()), _none),
+        (Index("questions", "question", M("Questions", "Frågor"), ()), _none),
+        (Index("addresses", "address", M("Addresses", "Adresser"), ()), _none),
+        (Index("contacts", "contact", M("Contact points", "Kontaktpunkter"), ()), _none),
+    ]
+}
+
+
+def things_of(graph: Graph, base: str, kind: str) -> list[URIRef]:
+    """Every thing named under ``id/{kind}/`` (the subjects the graph describes)."""
+    namespace = kind_namespace(base, kind)
+    return sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(namespace)}, key=str)
+
+
+def _views(nodes: Iterable[Any], lang: str) -> list[dict[str, Any]]:
+    unique = {str(n): n for n in nodes}
+    views = [node_view(n, lang) for n in unique.values()]
+    return sorted(views, key=lambda v: v["text"].lower())
+
+
+def rows(graph: Graph, base: str, index: Index, cells: Callable, lang: str) -> list[dict[str, Any]]:
+    found = []
+    for thing in things_of(graph, base, index.kind):
+        types = set(graph.objects(thing, RDF.type))
+        for general in (SCHEMA.Thing, SCHEMA.Event):  # inferred or shared by all of a kind: show the telling type
+            if len(types) > 1:
+                types.discard(general)
+        found.append(
+            {
+                "thing": node_view(thing, lang),
+                "types": _views(types, lang),
+                "cells": [_views(values, lang) for values in cells(graph, base, thing)],
+            }
+        )
+    return sorted(found, key=lambda row: row["thing"]["text"].lower())
+
+
+def counts(graph: Graph, base: str) -> list[tuple[Index, int]]:
+    """Each index with the number of things on it."""
+    return [(index, len(things_of(graph, base, index.kind))) for index, _ in INDEXES.values()]
+
+
+@blueprint.route("/browse/")
+def overview() -> Response:
+    site = current_site()
+    lang = reader_language()
+    body = render_template("browse.html", lang=lang, indexes=counts(site.graph, site.base))
+    return _page(body, "browse-")
+
+
+@blueprint.route("/browse/<slug>")
+def index_page(slug: str) -> Response:
+    site = current_site()
+    lang = reader_language()
+    if slug not in INDEXES:
+        known = ", ".join(f"/browse/{s}" for s in INDEXES)
+        return error(404, f"There is no index /browse/{slug}. The indexes are: {known}.",
+                     sv=f"Det finns ingen förteckning /browse/{slug}. Förteckningarna är: {known}.")  # fmt: skip
+    index, cells = INDEXES[slug]
+    body = render_template(
+        "browse_index.html",
+        lang=lang,
+        index=index,
+        rows=rows(site.graph, site.base, index, cells, lang),
+        kind_iri=compact_iri(site.graph, kind_namespace(site.base, index.kind)),
+    )
+    return _page(body, f"browse-{slug}-")
+
+
+def _page(body: str, variant: str) -> Response:
+    response = representation(body, HTML, variant=variant, vary=None)
+    response.headers["Content-Language"] = reader_language()
+    return response

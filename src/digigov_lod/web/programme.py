@@ -1,0 +1,149 @@
+"""The programme: both conference days, their sessions in the report's order, who spoke and what was said.
+
+Read from the site graph (``current_site().graph``), like every other page made from the data: the
+order is ``schema:position`` per day, the people are the direct ``schema:performer`` statements, and
+their role and organisation come from the Role node that qualifies each (see docs/modelling.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, render_template
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from ..formats import HTML
+from ..namespaces import vocab_namespace
+from .i18n import reader_language
+from .rdf_view import node_view
+from .responses import representation
+from .site import current_site
+
+blueprint = Blueprint("programme", __name__)
+
+SDO = "https://schema.org/"
+SCHEMA_PERFORMER = URIRef(SDO + "performer")
+SCHEMA_SUPER = URIRef(SDO + "superEvent")
+SCHEMA_POSITION = URIRef(SDO + "position")
+SCHEMA_START = URIRef(SDO + "startDate")
+SCHEMA_ABOUT = URIRef(SDO + "about")
+SCHEMA_ROLE_NAME = URIRef(SDO + "roleName")
+SCHEMA_WORKS_FOR = URIRef(SDO + "worksFor")
+SCHEMA_AFFILIATION = URIRef(SDO + "affiliation")
+SCHEMA_PERSON = URIRef(SDO + "Person")
+CONFERENCE_PATH = "id/event/digigov-2017"
+
+
+def dgv(site_base: str, name: str) -> URIRef:
+    """A term of the project's vocabulary (its namespace follows the release's base)."""
+    return vocab_namespace(site_base)[name]
+
+
+@dataclass
+class Performer:
+    who: dict[str, Any]
+    roles: list[str]
+    organisations: list[dict[str, Any]]
+    is_person: bool
+
+
+@dataclass
+class Session:
+    iri: URIRef
+    link: dict[str, Any]
+    position: int | None
+    kinds: list[dict[str, Any]]
+    performers: list[Performer]
+    topics: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+    parts: list[Session] = field(default_factory=list)
+
+
+@dataclass
+class Day:
+    iri: URIRef
+    link: dict[str, Any]
+    date: str
+    sessions: list[Session]
+
+
+def _in_language(graph: Graph, subject: URIRef, prop: URIRef, lang: str) -> list[str]:
+    """The values of ``prop`` in the reader's language, or untagged, or (if none) any."""
+    values = [v for v in graph.objects(subject, prop) if isinstance(v, Literal)]
+    chosen = [str(v) for v in values if v.language in (lang, None)]
+    return chosen or [str(v) for v in values[:1]]
+
+
+def _sorted_views(nodes: list[Any], lang: str) -> list[dict[str, Any]]:
+    views = {str(n): node_view(n, lang) for n in nodes}
+    return sorted(views.values(), key=lambda v: v["text"].lower())
+
+
+def _performer(graph: Graph, base: str, session: URIRef, who: URIRef, lang: str) -> Performer:
+    roles, organisations = [], []
+    for role in graph.objects(session, dgv(base, "performerRole")):
+        if (role, dgv(base, "roleValue"), who) in graph:
+            roles += _in_language(graph, role, SCHEMA_ROLE_NAME, lang)
+            organisations += list(graph.objects(role, dgv(base, "represents")))
+    is_person = (who, RDF.type, SCHEMA_PERSON) in graph
+    if is_person and not organisations:  # not said to represent anyone: where the person works
+        organisations = list(graph.objects(who, SCHEMA_WORKS_FOR)) or list(graph.objects(who, SCHEMA_AFFILIATION))
+    organisations = [o for o in organisations if o != who]  # an organisation on stage represents itself
+    return Performer(node_view(who, lang), sorted(set(roles)), _sorted_views(organisations, lang), is_person)
+
+
+def _session(graph: Graph, base: str, iri: URIRef, lang: str) -> Session:
+    performers = [_performer(graph, base, iri, who, lang) for who in graph.objects(iri, SCHEMA_PERFORMER)]
+    performers.sort(key=lambda p: (not p.is_person, p.who["text"].lower()))
+    claims = [node_view(c, lang) for c in graph.subjects(dgv(base, "statedAt"), iri)]
+    parts = [_session(graph, base, part, lang) for part in graph.subjects(SCHEMA_SUPER, iri)]
+    position = graph.value(iri, SCHEMA_POSITION)
+    kinds = [node_view(t, lang) for t in graph.objects(iri, RDF.type) if str(t).startswith(base)]
+    return Session(
+        iri=iri,
+        link=node_view(iri, lang),
+        position=int(position) if isinstance(position, Literal) else None,
+        kinds=kinds,
+        performers=performers,
+        topics=_sorted_views(list(graph.objects(iri, SCHEMA_ABOUT)), lang),
+        claims=sorted(claims, key=lambda v: v["text"].lower()),
+        parts=sorted(parts, key=_order),
+    )
+
+
+def _order(session: Session) -> tuple[int, str]:
+    return (session.position if session.position is not None else 1_000_000, session.link["text"].lower())
+
+
+def programme(graph: Graph, base: str, lang: str) -> list[Day]:
+    """The conference's days by date, each with its sessions in the report's order."""
+    conference = URIRef(base + CONFERENCE_PATH)
+    days = []
+    for day in graph.subjects(SCHEMA_SUPER, conference):
+        if (day, RDF.type, dgv(base, "ConferenceDay")) not in graph:
+            continue
+        sessions = [_session(graph, base, s, lang) for s in graph.subjects(SCHEMA_SUPER, day)]
+        date = str(graph.value(day, SCHEMA_START) or "")
+        days.append(Day(day, node_view(day, lang), date, sorted(sessions, key=_order)))
+    return sorted(days, key=lambda d: d.date)
+
+
+@blueprint.route("/programme")
+def programme_page() -> Response:
+    from .pictures import network, network_links  # the pictures are drawn from the programme: no import cycle
+
+    site = current_site()
+    lang = reader_language()
+    days = programme(site.graph, site.base, lang)
+    body = render_template(
+        "programme.html",
+        lang=lang,
+        days=days,
+        network=network_links(network(site.graph, site.base, lang)),
+        conference=node_view(URIRef(site.base + CONFERENCE_PATH), lang),
+    )
+    response = representation(body, HTML, variant="programme-", vary=None)
+    response.headers["Content-Language"] = lang
+    return response
