@@ -12,7 +12,7 @@ PIDFILE ?= .gunicorn.pid
 # The query editor (CodeMirror 6 from the pinned npm packages), bundled into the package's static files.
 EDITOR_BUNDLE := src/digigov_lod/web/static/editor.js
 
-.PHONY: run reload test build lint bench clean
+.PHONY: run reload stop test test-deps build lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+# The Python packages of the tests and of the README's examples (SPARQLWrapper, pandas …), alone.
+test-deps: $(VENV)/.installed-test
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -44,6 +47,10 @@ run: build
 # New workers serve the release `dist` points to now; the pid file names this server's master only.
 reload:
 	kill -HUP $$(cat $(PIDFILE))
+
+# A graceful stop: each connection closes after its next answer, idle ones within 5 s.
+stop:
+	kill -TERM $$(cat $(PIDFILE))
 
 test: $(VENV)/.installed-test node_modules/.installed $(EDITOR_BUNDLE)
 	bash scripts/install-system-deps.sh

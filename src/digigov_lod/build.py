@@ -110,7 +110,8 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
 
 #: Said after the counts, so that nobody has to guess where the warnings are.
 WHERE_FINDINGS_ARE = (
-    " — each one, with file, line and how to fix it: `digigov-lod validate`, or {release}/validation-report.txt"
+    " — `digigov-lod validate` lists each one with its file, line and how to fix it"
+    " (a published release keeps them in {release}/validation-report.txt)"
 )
 
 
