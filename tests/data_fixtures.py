@@ -13,6 +13,8 @@ from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import SH
 
+from digigov_lod.inference import materialise
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -36,8 +38,10 @@ def parse_files(paths) -> Graph:
 
 
 def fresh_data_graph() -> Graph:
-    """A new graph with data/*.ttl and ontology/*.ttl (what the pipeline validates)."""
-    return parse_files(list(DATA_DIR.glob("*.ttl")) + list(ONTOLOGY_DIR.glob("*.ttl")))
+    """A new graph with data/*.ttl and ontology/*.ttl plus the build-time triples (what the pipeline validates)."""
+    graph = parse_files(list(DATA_DIR.glob("*.ttl")) + list(ONTOLOGY_DIR.glob("*.ttl")))
+    materialise(graph)
+    return graph
 
 
 @lru_cache(maxsize=1)

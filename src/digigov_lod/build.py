@@ -17,6 +17,7 @@ from . import __version__
 from .config import Settings
 from .formats import TURTLE
 from .graph import SourceError, load_files, source_files
+from .inference import materialise
 from .iris import unrebase
 from .locations import subject_lines
 from .metadata import MetadataInvalid, ReleaseContext, derive
@@ -88,7 +89,8 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
         shapes = load_shapes(settings)
     except SourceError as exc:
         raise BuildFailed(str(exc)) from exc
-    progress(f"  {len(graph)} triples in all; {len(shapes)} shape triples")
+    derived = materialise(graph, settings.base_iri)  # supertypes, labels, performers upwards
+    progress(f"  {len(graph)} triples in all ({derived} materialised); {len(shapes)} shape triples")
     locations = _subject_locations(origins, settings)
 
     progress("Validating against shapes/ …")

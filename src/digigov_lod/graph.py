@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from .inference import materialise
 from .iris import CANONICAL_BASE, rebase
 from .namespaces import bind_prefixes
 
@@ -101,8 +102,10 @@ def load_sources(
     on_file: Callable[[Path, int], None] | None = None,
     origins: dict[str, list[Path]] | None = None,
 ) -> Graph:
-    """The publishable graph: every data file and the own vocabulary."""
+    """The publishable graph: every data file and the own vocabulary, with the build-time triples."""
     files = source_files(data_dir) + source_files(ontology_dir)
     if not files:
         raise SourceError(data_dir, None, "no Turtle (*.ttl) files found")
-    return load_files(files, base, on_file, origins)
+    graph = load_files(files, base, on_file, origins)
+    materialise(graph, base)
+    return graph
