@@ -121,8 +121,8 @@ class QueryGraph(Graph):
         query_object: Any,
         processor: Any = "sparql",
         result: Any = "sparql",
-        initNs: Mapping[str, Any] | None = None,  # noqa: N803
-        initBindings: Mapping[str, Identifier] | None = None,  # noqa: N803
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Identifier] | None = None,
         use_store_provided: bool = True,
         **kwargs: Any,
     ) -> Result:
@@ -139,7 +139,7 @@ class QueryGraph(Graph):
     def _answer(self, text: str, bindings: dict[str, Identifier]) -> Result | None:
         if not bindings:
             if text not in self._unbound:
-                if not _body(text).lstrip()[:6].upper() == "SELECT":
+                if _body(text).lstrip()[:6].upper() != "SELECT":
                     return None
                 self._unbound[text] = self._select(text)
             variables, rows = self._unbound[text]
