@@ -8,6 +8,8 @@ The corpus is for benchmarks only: it is written to a temporary folder and never
 
     .venv/bin/python bench/corpus.py --copies 1 10 30            # validate and build, time and peak RSS
     .venv/bin/python bench/corpus.py --copies 100 500 --steps build
+    .venv/bin/python bench/corpus.py --copies 10 --steps shapes         # seconds per shapes file, fast path
+    .venv/bin/python bench/corpus.py --copies 3 --steps shapes --slow   # the same with pyshacl as before issue 12
 """
 
 from __future__ import annotations
@@ -60,10 +62,38 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
     return seconds, max(peak, before) / 1024, lines[-1] if lines else ""
 
 
+def per_shapes_file(project: Path, slow: bool) -> None:
+    """Seconds per shapes file alone, in this process: the fast path, or (``slow``) pyshacl as before issue 12."""
+    from pyshacl import validate as pyshacl_validate
+    from rdflib import Graph
+
+    from digigov_lod.config import Settings
+    from digigov_lod.graph import load_files, source_files
+    from digigov_lod.inference import materialise
+    from digigov_lod.validation import validate
+
+    settings = Settings(project_root=project)
+    graph = load_files(source_files(settings.data_dir), settings.base_iri)
+    ontology = load_files(source_files(settings.ontology_dir), settings.base_iri)
+    graph += ontology
+    materialise(graph, settings.base_iri)
+    folder = ROOT / ("tests/fixtures/shapes-reference" if slow else "shapes")
+    for path in sorted(folder.glob("*.ttl")):
+        shapes = Graph().parse(path)
+        started = time.perf_counter()
+        if slow:
+            options = {"inference": "none", "advanced": True, "allow_warnings": True, "meta_shacl": False}
+            pyshacl_validate(graph, shacl_graph=shapes, ont_graph=ontology, **options)
+        else:
+            validate(graph, shapes, ontology)
+        print(f"| {path.name} | {'slow' if slow else 'fast'} | {time.perf_counter() - started:.1f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, nargs="+", default=[1, 10, 30])
-    parser.add_argument("--steps", nargs="+", choices=["validate", "build"], default=["validate", "build"])
+    parser.add_argument("--steps", nargs="+", choices=["validate", "build", "shapes"], default=["validate", "build"])
+    parser.add_argument("--slow", action="store_true", help="the shapes step with pyshacl as before issue 12")
     args = parser.parse_args()
     cli = str(Path(sys.executable).with_name("digigov-lod"))
     print("| copies | data MB | step | seconds | peak RSS MB (largest child so far) | last line |")
@@ -73,6 +103,10 @@ def main() -> None:
             project = Path(folder)
             size = write_corpus(copies, project)
             for step in args.steps:
+                if step == "shapes":
+                    print(f"| {copies} copies: shapes file | path | seconds |\n|---|---|---|", flush=True)
+                    per_shapes_file(project, args.slow)
+                    continue
                 command = [cli, step] + (["--release", str(project / "dist")] if step == "build" else [])
                 seconds, rss, last = timed(command, project)
                 print(f"| {copies} | {size / 1e6:.1f} | {step} | {seconds:.1f} | {rss:.0f} | {last[:80]} |", flush=True)

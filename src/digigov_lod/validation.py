@@ -13,6 +13,8 @@ from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
+from .shacl_queries import QueryGraph
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
@@ -159,15 +161,23 @@ def validate(
     ontology: Graph | None = None,
     origins: dict[str, list[str]] | None = None,
 ) -> ValidationOutcome:
-    """Validate ``data`` against ``shapes``; only violations make it non-conforming."""
+    """Validate ``data`` against ``shapes``; only violations make it non-conforming.
+
+    pyshacl validates ``data`` in place (no copy: the shapes have no rules, so nothing is added to it) through
+    :class:`~digigov_lod.shacl_queries.QueryGraph`, which answers its SPARQL faster with the same answers.
+    The ontology is part of the data graph the build validates; an ontology not yet in ``data`` is added to a
+    copy, as pyshacl would.
+    """
+    if ontology is not None and any(triple not in data for triple in ontology):
+        data = data + ontology
     _, report, text = shacl_validate(
-        data,
+        QueryGraph(data),
         shacl_graph=shapes,
-        ont_graph=ontology,
         inference="none",
         advanced=True,
         allow_warnings=True,
         meta_shacl=False,
+        inplace=True,
     )
     findings = findings_from_report(report, origins, shapes)
     conforms = not any(f.severity == "Violation" for f in findings)
