@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ..formats import HTML
-from ..namespaces import vocab_namespace
+from ..namespaces import SCHEMA, vocab_namespace
 from .i18n import reader_language
 from .rdf_view import node_view
 from .responses import representation
@@ -23,16 +23,6 @@ from .site import current_site
 
 blueprint = Blueprint("programme", __name__)
 
-SDO = "https://schema.org/"
-SCHEMA_PERFORMER = URIRef(SDO + "performer")
-SCHEMA_SUPER = URIRef(SDO + "superEvent")
-SCHEMA_POSITION = URIRef(SDO + "position")
-SCHEMA_START = URIRef(SDO + "startDate")
-SCHEMA_ABOUT = URIRef(SDO + "about")
-SCHEMA_ROLE_NAME = URIRef(SDO + "roleName")
-SCHEMA_WORKS_FOR = URIRef(SDO + "worksFor")
-SCHEMA_AFFILIATION = URIRef(SDO + "affiliation")
-SCHEMA_PERSON = URIRef(SDO + "Person")
 CONFERENCE_PATH = "id/event/digigov-2017"
 
 
@@ -85,21 +75,21 @@ def _performer(graph: Graph, base: str, session: URIRef, who: URIRef, lang: str)
     roles, organisations = [], []
     for role in graph.objects(session, dgv(base, "performerRole")):
         if (role, dgv(base, "roleValue"), who) in graph:
-            roles += _in_language(graph, role, SCHEMA_ROLE_NAME, lang)
+            roles += _in_language(graph, role, SCHEMA.roleName, lang)
             organisations += list(graph.objects(role, dgv(base, "represents")))
-    is_person = (who, RDF.type, SCHEMA_PERSON) in graph
+    is_person = (who, RDF.type, SCHEMA.Person) in graph
     if is_person and not organisations:  # not said to represent anyone: where the person works
-        organisations = list(graph.objects(who, SCHEMA_WORKS_FOR)) or list(graph.objects(who, SCHEMA_AFFILIATION))
+        organisations = list(graph.objects(who, SCHEMA.worksFor)) or list(graph.objects(who, SCHEMA.affiliation))
     organisations = [o for o in organisations if o != who]  # an organisation on stage represents itself
     return Performer(node_view(who, lang), sorted(set(roles)), _sorted_views(organisations, lang), is_person)
 
 
 def _session(graph: Graph, base: str, iri: URIRef, lang: str) -> Session:
-    performers = [_performer(graph, base, iri, who, lang) for who in graph.objects(iri, SCHEMA_PERFORMER)]
+    performers = [_performer(graph, base, iri, who, lang) for who in graph.objects(iri, SCHEMA.performer)]
     performers.sort(key=lambda p: (not p.is_person, p.who["text"].lower()))
     claims = [node_view(c, lang) for c in graph.subjects(dgv(base, "statedAt"), iri)]
-    parts = [_session(graph, base, part, lang) for part in graph.subjects(SCHEMA_SUPER, iri)]
-    position = graph.value(iri, SCHEMA_POSITION)
+    parts = [_session(graph, base, part, lang) for part in graph.subjects(SCHEMA.superEvent, iri)]
+    position = graph.value(iri, SCHEMA.position)
     kinds = [node_view(t, lang) for t in graph.objects(iri, RDF.type) if str(t).startswith(base)]
     return Session(
         iri=iri,
@@ -107,7 +97,7 @@ def _session(graph: Graph, base: str, iri: URIRef, lang: str) -> Session:
         position=int(position) if isinstance(position, Literal) else None,
         kinds=kinds,
         performers=performers,
-        topics=_sorted_views(list(graph.objects(iri, SCHEMA_ABOUT)), lang),
+        topics=_sorted_views(list(graph.objects(iri, SCHEMA.about)), lang),
         claims=sorted(claims, key=lambda v: v["text"].lower()),
         parts=sorted(parts, key=_order),
     )
@@ -121,11 +111,11 @@ def programme(graph: Graph, base: str, lang: str) -> list[Day]:
     """The conference's days by date, each with its sessions in the report's order."""
     conference = URIRef(base + CONFERENCE_PATH)
     days = []
-    for day in graph.subjects(SCHEMA_SUPER, conference):
+    for day in graph.subjects(SCHEMA.superEvent, conference):
         if (day, RDF.type, dgv(base, "ConferenceDay")) not in graph:
             continue
-        sessions = [_session(graph, base, s, lang) for s in graph.subjects(SCHEMA_SUPER, day)]
-        date = str(graph.value(day, SCHEMA_START) or "")
+        sessions = [_session(graph, base, s, lang) for s in graph.subjects(SCHEMA.superEvent, day)]
+        date = str(graph.value(day, SCHEMA.startDate) or "")
         days.append(Day(day, node_view(day, lang), date, sorted(sessions, key=_order)))
     return sorted(days, key=lambda d: d.date)
 
