@@ -173,6 +173,7 @@ function enhance(textarea) {
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap]),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({
+          tabindex: "0", // an explicit tab stop, so checkers see the scroll area's content as focusable
           "aria-label": say(
             `SPARQL-fråga. ${mac ? "Cmd" : "Ctrl"}+Enter kör den; Ctrl+Mellanslag föreslår prefix, klasser och egenskaper.`,
             `SPARQL query. ${mac ? "Cmd" : "Ctrl"}+Enter runs it; Ctrl+Space suggests prefixes, classes and properties.`,
