@@ -168,7 +168,9 @@ class BlockFailed(AssertionError):
 
 def run_process(command: list[str], cwd: Path = PROJECT_ROOT) -> str:
     """stdout of a command run as a reader would run it; fails on a non-zero exit, showing stderr."""
-    env = {**os.environ, "PATH": f"{venv_bin()}{os.pathsep}{os.environ.get('PATH', '')}"}
+    # as a reader's shell would be: not inside `make test` (a make run from it would say "make[1]: Entering …")
+    outer = {key: value for key, value in os.environ.items() if key not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    env = {**outer, "PATH": f"{venv_bin()}{os.pathsep}{os.environ.get('PATH', '')}"}
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )

@@ -38,14 +38,14 @@ def source(tmp_path: Path) -> GraphSource:
 def _zombie(pid: int) -> bool:
     try:
         return "\nState:\tZ" in Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # reaped between opening and reading
         return False
 
 
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # reaped between opening and reading
         return False
     return "\nState:\tZ" not in state  # a zombie has ended; only its exit status is left
 
