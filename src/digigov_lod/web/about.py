@@ -16,8 +16,7 @@ from ..formats import HTML
 from ..iris import thing_iri
 from ..namespaces import SCHEMA
 from .i18n import reader_language
-from .programme import _in_language
-from .rdf_view import node_view
+from .rdf_view import literals_in_language, node_view
 from .responses import representation
 from .site import current_site
 
@@ -33,8 +32,8 @@ def publisher(graph: Graph, base: str, lang: str) -> dict[str, Any]:
         contacts.append(
             {
                 "link": node_view(contact, lang),
-                "kind": _in_language(graph, contact, SCHEMA.contactType, lang),
-                "description": _in_language(graph, contact, SCHEMA.description, lang),
+                "kind": literals_in_language(graph, contact, SCHEMA.contactType, lang),
+                "description": literals_in_language(graph, contact, SCHEMA.description, lang),
                 "email": [str(v) for v in graph.objects(contact, SCHEMA.email)],
                 "telephone": [str(v) for v in graph.objects(contact, SCHEMA.telephone)],
             }
@@ -46,7 +45,7 @@ def publisher(graph: Graph, base: str, lang: str) -> dict[str, Any]:
     return {
         "link": node_view(org, lang),
         "name": label(graph, org, lang) or "",
-        "description": _in_language(graph, org, SCHEMA.description, lang),
+        "description": literals_in_language(graph, org, SCHEMA.description, lang),
         "contacts": contacts,
         "addresses": [a for a in addresses if a],
     }
@@ -62,9 +61,7 @@ def _page(template: str, variant: str) -> Response:
         digg=node_view(URIRef(thing_iri(site.base, "organization", "digg")), lang),
         release=site.release,
     )
-    response = representation(body, HTML, variant=variant, vary=None)
-    response.headers["Content-Language"] = lang
-    return response
+    return representation(body, HTML, variant=variant, vary=None)
 
 
 @blueprint.route("/about")

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF
 
 from ..describe import compact_iri
 from ..formats import HTML
-from ..iris import kind_namespace
+from ..iris import kind_namespace, things_namespace
 from ..messages import Message
 from ..namespaces import SCHEMA, vocab_namespace
 from .i18n import reader_language
@@ -99,10 +99,19 @@ INDEXES: dict[str, tuple[Index, Callable[[Graph, str, URIRef], list[list[Any]]]]
 }
 
 
+def things_by_kind(graph: Graph, base: str) -> dict[str, list[URIRef]]:
+    """Every thing named under ``id/`` (the subjects the graph describes), by its kind, in one pass."""
+    things = things_namespace(base)
+    found: dict[str, list[URIRef]] = {}
+    for subject in graph.subjects(unique=True):
+        if isinstance(subject, URIRef) and str(subject).startswith(things):
+            found.setdefault(str(subject)[len(things) :].split("/", 1)[0], []).append(subject)
+    return {kind: sorted(members, key=str) for kind, members in found.items()}
+
+
 def things_of(graph: Graph, base: str, kind: str) -> list[URIRef]:
-    """Every thing named under ``id/{kind}/`` (the subjects the graph describes)."""
-    namespace = kind_namespace(base, kind)
-    return sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(namespace)}, key=str)
+    """Every thing named under ``id/{kind}/``."""
+    return things_by_kind(graph, base).get(kind, [])
 
 
 def _views(nodes: Iterable[Any], lang: str) -> list[dict[str, Any]]:
@@ -130,7 +139,8 @@ def rows(graph: Graph, base: str, index: Index, cells: Callable, lang: str) -> l
 
 def counts(graph: Graph, base: str) -> list[tuple[Index, int]]:
     """Each index with the number of things on it."""
-    return [(index, len(things_of(graph, base, index.kind))) for index, _ in INDEXES.values()]
+    things = things_by_kind(graph, base)
+    return [(index, len(things.get(index.kind, []))) for index, _ in INDEXES.values()]
 
 
 @blueprint.route("/browse/")
@@ -138,7 +148,7 @@ def overview() -> Response:
     site = current_site()
     lang = reader_language()
     body = render_template("browse.html", lang=lang, indexes=counts(site.graph, site.base))
-    return _page(body, "browse-")
+    return representation(body, HTML, variant="browse-", vary=None)
 
 
 @blueprint.route("/browse/<slug>")
@@ -157,10 +167,4 @@ def index_page(slug: str) -> Response:
         rows=rows(site.graph, site.base, index, cells, lang),
         kind_iri=compact_iri(site.graph, kind_namespace(site.base, index.kind)),
     )
-    return _page(body, f"browse-{slug}-")
-
-
-def _page(body: str, variant: str) -> Response:
-    response = representation(body, HTML, variant=variant, vary=None)
-    response.headers["Content-Language"] = reader_language()
-    return response
+    return representation(body, HTML, variant=f"browse-{slug}-", vary=None)

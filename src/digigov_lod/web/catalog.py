@@ -68,7 +68,6 @@ def _html_page(stem: str, route: str, offered: tuple[Format, ...], vary: str | N
     response = representation(
         body, HTML, variant=f"{stem}-{lang}-", vary=", ".join(filter(None, [vary, "Accept-Language"]))
     )
-    response.headers["Content-Language"] = lang
     return response
 
 

@@ -37,7 +37,6 @@ def landing() -> Response:
         dataset_script=Markup(script_element(dataset)),
     )
     response = representation(body, HTML, variant=f"home-{lang}-", vary="Accept-Language")
-    response.headers["Content-Language"] = lang
     response.headers["Link"] = ", ".join(
         [f'</catalog>; rel="alternate"; type="{fmt.media_type}"; title="DCAT"' for fmt in (RDFXML, TURTLE)]
         + ['</.well-known/void>; rel="describedby"; type="text/turtle"', '</sparql>; rel="service"']

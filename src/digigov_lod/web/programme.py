@@ -15,15 +15,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ..formats import HTML
+from ..iris import thing_iri
 from ..namespaces import SCHEMA, vocab_namespace
 from .i18n import reader_language
-from .rdf_view import node_view
+from .rdf_view import literals_in_language, node_view
 from .responses import representation
 from .site import current_site
 
 blueprint = Blueprint("programme", __name__)
 
-CONFERENCE_PATH = "id/event/digigov-2017"
+CONFERENCE = ("event", "digigov-2017")  # kind and slug
 
 
 def dgv(site_base: str, name: str) -> URIRef:
@@ -59,13 +60,6 @@ class Day:
     sessions: list[Session]
 
 
-def _in_language(graph: Graph, subject: URIRef, prop: URIRef, lang: str) -> list[str]:
-    """The values of ``prop`` in the reader's language, or untagged, or (if none) any."""
-    values = [v for v in graph.objects(subject, prop) if isinstance(v, Literal)]
-    chosen = [str(v) for v in values if v.language in (lang, None)]
-    return chosen or [str(v) for v in values[:1]]
-
-
 def _sorted_views(nodes: list[Any], lang: str) -> list[dict[str, Any]]:
     views = {str(n): node_view(n, lang) for n in nodes}
     return sorted(views.values(), key=lambda v: v["text"].lower())
@@ -75,7 +69,7 @@ def _performer(graph: Graph, base: str, session: URIRef, who: URIRef, lang: str)
     roles, organisations = [], []
     for role in graph.objects(session, dgv(base, "performerRole")):
         if (role, dgv(base, "roleValue"), who) in graph:
-            roles += _in_language(graph, role, SCHEMA.roleName, lang)
+            roles += literals_in_language(graph, role, SCHEMA.roleName, lang)
             organisations += list(graph.objects(role, dgv(base, "represents")))
     is_person = (who, RDF.type, SCHEMA.Person) in graph
     if is_person and not organisations:  # not said to represent anyone: where the person works
@@ -109,7 +103,7 @@ def _order(session: Session) -> tuple[int, str]:
 
 def programme(graph: Graph, base: str, lang: str) -> list[Day]:
     """The conference's days by date, each with its sessions in the report's order."""
-    conference = URIRef(base + CONFERENCE_PATH)
+    conference = URIRef(thing_iri(base, *CONFERENCE))
     days = []
     for day in graph.subjects(SCHEMA.superEvent, conference):
         if (day, RDF.type, dgv(base, "ConferenceDay")) not in graph:
@@ -132,8 +126,6 @@ def programme_page() -> Response:
         lang=lang,
         days=days,
         network=network_links(network(site.graph, site.base, lang)),
-        conference=node_view(URIRef(site.base + CONFERENCE_PATH), lang),
+        conference=node_view(URIRef(thing_iri(site.base, *CONFERENCE)), lang),
     )
-    response = representation(body, HTML, variant="programme-", vary=None)
-    response.headers["Content-Language"] = lang
-    return response
+    return representation(body, HTML, variant="programme-", vary=None)

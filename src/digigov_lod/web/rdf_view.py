@@ -66,6 +66,13 @@ def node_view(node: Any, lang: str, graph: Graph | None = None) -> dict[str, Any
     }
 
 
+def literals_in_language(graph: Graph, subject: Any, prop: Any, lang: str) -> list[str]:
+    """The values of ``prop`` in the reader's language or untagged; if there are none, the first of any."""
+    values = [v for v in graph.objects(subject, prop) if isinstance(v, Literal)]
+    chosen = [str(v) for v in values if v.language in (lang, None)]
+    return chosen or [str(v) for v in values[:1]]
+
+
 def _in_other_language(graph: Graph, subject: Any, prop: Any, value: Any, lang: str) -> bool:
     """True for a literal in the other language when the reader's language is also there."""
     if not (isinstance(value, Literal) and value.language and value.language != lang):

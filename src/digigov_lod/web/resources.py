@@ -126,7 +126,6 @@ def document(rest: str) -> Response:
     if fmt is HTML:
         body = render_html(iri, description, lang, doc_url)
         response = representation(body, HTML, variant=f"{lang}-", vary="Accept, Accept-Language")
-        response.headers["Content-Language"] = lang
     else:
         response = representation(serialize(description, fmt), fmt)
     if suffix_format is not None or asked:

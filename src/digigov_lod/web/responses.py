@@ -68,6 +68,8 @@ def representation(
         variant = f"{reader_language()}-{variant}"
         vary = ", ".join(filter(None, [vary, "Accept-Language"]))
     response = Response(body, status=status, content_type=media)
+    if media.startswith("text/html"):
+        response.headers["Content-Language"] = reader_language()
     site = current_site()
     key = fmt.key if isinstance(fmt, Format) else media.split(";")[0].replace("/", "-")
     response.set_etag(f"{site.etag}-{variant}{key}" if variant else f"{site.etag}-{key}")

@@ -107,9 +107,7 @@ def vocabulary() -> Response:
         classes=[r for r in rows if r["term"].kind == "class"],
         properties=[r for r in rows if r["term"].kind == "property"],
     )
-    response = representation(body, HTML, variant=f"vocabulary-{lang}-", vary="Accept-Language")
-    response.headers["Content-Language"] = lang
-    return response
+    return representation(body, HTML, variant=f"vocabulary-{lang}-", vary="Accept-Language")
 
 
 @blueprint.route("/vocabulary.json")
