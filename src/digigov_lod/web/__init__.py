@@ -33,7 +33,9 @@ from .responses import STANDARD_MESSAGES_EN, STANDARD_MESSAGES_SV, add_common_he
 from .site import Site, current_site
 
 #: Blueprints that answer from the knowledge graph held in memory (the SPARQL one through its labels).
-GRAPH_BLUEPRINTS = frozenset({"resources", "embed", "sparql"})
+#: Without the graph they would render empty pages as if whole, so they answer 503 instead; the start
+#: page, the catalog and the downloads stay up.
+GRAPH_BLUEPRINTS = frozenset({"resources", "embed", "sparql", "programme", "browse", "pictures", "vocabulary", "about"})
 #: Release files a blueprint reads on (almost) every request, checked before each request reaches it.
 #: The SPARQL engines load theirs whenever one starts, so a file damaged later stops the endpoint too.
 FILES_READ = {"sparql": tuple(g.source_file for g in NAMED_GRAPHS), "home": ("catalog.ttl",)}
