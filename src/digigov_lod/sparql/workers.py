@@ -68,7 +68,21 @@ class PoolBusy(Exception):
 
 
 class EngineFailure(Exception):
-    """The engine itself failed (crashed, could not start): a server fault, not the query's."""
+    """The engine itself failed (crashed, could not start): a server fault, not the query's.
+
+    ``str()`` is what failed, fit for a client; ``detail`` (an exception's text, which may name
+    server files) is for the log only."""
+
+    def __init__(self, summary: str, detail: str = "") -> None:
+        super().__init__(summary)
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.args[0]}: {self.detail}" if self.detail else str(self.args[0])
+
+    @property
+    def summary(self) -> str:
+        return str(self.args[0])
 
 
 class _EngineDied(Exception):
@@ -212,7 +226,7 @@ class _Worker:
             raise
         if status != "ready":
             self.stop()
-            raise EngineFailure(f"the query engine could not load the release: {detail}")
+            raise EngineFailure("the query engine could not load the release", str(detail))
 
     def usable(self) -> bool:
         """Whether this idle worker can take a job: alive, and nothing (not even EOF) waiting on its pipe."""
@@ -267,7 +281,7 @@ class WorkerPool:
         self._waiting = 0  # queries that found no idle engine within EXTRA_AFTER_S
         self._owed = 0  # replacements for retired engines, started even beyond what is wanted
         self._failures = 0  # starts that failed, ever
-        self._last_failure = ""
+        self._last_failure: EngineFailure | None = None
         self._backoff_s = 0.0
         self._next_start = 0.0  # no start before this (monotonic) time: the pause after a failure
         self._started = False
@@ -313,7 +327,7 @@ class WorkerPool:
             try:
                 worker = _Worker.launch(self.sources, self.memory_mb)
             except Exception as exc:  # fork failed (no memory, too many processes …)
-                self._start_failed(f"the query engine could not be started: {exc}")
+                self._start_failed(EngineFailure("the query engine could not be started", str(exc)))
                 continue
             threading.Thread(target=self._await_ready, args=(worker,), name="sparql-start", daemon=True).start()
 
@@ -321,18 +335,18 @@ class WorkerPool:
         try:
             worker.wait_ready(self.startup_timeout)
         except EngineFailure as exc:
-            self._start_failed(str(exc))
+            self._start_failed(exc)
             return
         with self._changed:
             self._starting -= 1
             if not self._closed:
                 self._idle.append(worker)
-                self._last_failure, self._backoff_s, self._next_start = "", 0.0, 0.0
+                self._last_failure, self._backoff_s, self._next_start = None, 0.0, 0.0
                 self._changed.notify_all()
                 return
         worker.stop()
 
-    def _start_failed(self, reason: str) -> None:
+    def _start_failed(self, reason: EngineFailure) -> None:
         memory = f" (engines may use {self.memory_mb} MB each)" if self.memory_mb else ""
         with self._changed:
             self._starting -= 1
@@ -386,7 +400,8 @@ class WorkerPool:
                     now = time.monotonic()
                     if self._live() == 0:
                         if self._failures != failures:  # a start failed while this query waited
-                            raise EngineFailure(self._last_failure)
+                            last = self._last_failure or EngineFailure("the query engine could not be started")
+                            raise EngineFailure(last.summary, last.detail)  # afresh: not one traceback grown
                         self._next_start = 0.0  # no engine at all: do not wait out a pause
                         self._changed.notify_all()
                     if not counted and now >= ask_more_at:
@@ -481,7 +496,7 @@ class WorkerPool:
         if status == "error":
             raise QueryError(payload)
         if status == "failure":
-            raise EngineFailure(f"the query engine failed: {payload}")
+            raise EngineFailure("the query engine failed", str(payload))
         return payload
 
     def _out_of_memory(self) -> QueryOutOfMemory:

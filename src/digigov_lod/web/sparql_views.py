@@ -7,6 +7,7 @@ import json
 import logging
 import math
 import re
+from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, unquote_to_bytes, urlencode
 
@@ -147,12 +148,18 @@ def _negotiate(form: str, params: dict[str, list[str]]) -> Format:
     return explicit(_format_parameter(params), offered) or choose(request.headers.get("Accept"), offered)
 
 
+@cache
+def _bundle_built(static_folder: str) -> bool:
+    """Looked for once per process: the bundle is made by the build, before the server starts."""
+    return Path(static_folder, "editor.js").is_file()
+
+
 @blueprint.context_processor
 def _editor_context() -> dict[str, object]:
     """The query pages load the editor's bundle only where ``make build`` made it: without it, and
     without JavaScript, the form is the plain textarea it always was."""
     return {
-        "editor_bundle": Path(current_app.static_folder or "", "editor.js").is_file(),
+        "editor_bundle": _bundle_built(current_app.static_folder or ""),
         "download_extensions": DOWNLOAD_EXTENSIONS,
     }
 
@@ -195,9 +202,7 @@ def run_query(
     except PoolBusy as exc:
         return _unavailable(message_of(exc), site.settings.query_timeout_s)  # a worker is free by then
     except EngineFailure as exc:
-        # "what happened: detail": the detail (an exception's text, which may name server paths) goes
-        # to the log only
-        summary = str(exc).split(": ", 1)[0]
+        summary = exc.summary  # its detail may name server files: the log only
         log.error("a query could not be answered: %s", exc)
         return error(
             500,
