@@ -8,10 +8,9 @@ import pytest
 
 from digigov_lod.sparql import service as service_module
 from digigov_lod.sparql.cache import LruCache
+from digigov_lod.sparql.engine import QueryAnswer, QueryJob, QueryTimeout
 from digigov_lod.sparql.guard import inspect
 from digigov_lod.sparql.service import MAX_CACHED_ANSWER_BYTES, DatasetGraphs, QueryService
-from digigov_lod.sparql.workers import QueryTimeout
-from digigov_lod.stores.oxigraph import QueryAnswer, QueryJob
 
 
 def test_byte_budget_drops_the_least_recently_used() -> None:

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from digigov_lod.sparql import workers
-from digigov_lod.sparql.workers import EngineFailure, QueryOutOfMemory, QueryTimeout, WorkerPool
-from digigov_lod.stores.oxigraph import GraphSource, QueryJob
+from digigov_lod.sparql.embedded import GraphSource
+from digigov_lod.sparql.engine import EngineFailure, QueryJob, QueryOutOfMemory, QueryTimeout
+from digigov_lod.sparql.workers import WorkerPool
 
 GRAPH = "http://example.org/graph/g"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
@@ -208,7 +209,8 @@ import sys, threading, time
 from dataclasses import dataclass
 from pathlib import Path
 from digigov_lod.sparql.workers import WorkerPool
-from digigov_lod.stores.oxigraph import GraphSource, QueryJob
+from digigov_lod.sparql.embedded import GraphSource
+from digigov_lod.sparql.engine import QueryJob
 pool = WorkerPool([GraphSource(Path(sys.argv[1]), "http://example.org/graph/g")], size=1)
 pool.run(QueryJob("ASK {}", "ASK", "json", 10), 30)
 print(pool._idle[0].process.pid, flush=True)

@@ -93,10 +93,9 @@ def query_command(query_file, release: Path | None, format_key: str | None) -> N
     from .formats import RDF_FORMATS, RESULT_FORMATS, SPARQL_CSV, TURTLE, by_key
     from .release import Release, ReleaseNotFound
     from .sparql.dataset import build_service
+    from .sparql.engine import EngineFailure, PoolBusy, QueryError, QueryTimeout
     from .sparql.guard import QueryRefused
     from .sparql.service import unknown_graphs_note
-    from .sparql.workers import EngineFailure, PoolBusy, QueryTimeout
-    from .stores.oxigraph import QueryError
 
     settings = _settings(release).with_overrides(query_cache_entries=0)
     if format_key is not None and by_key(format_key) is None:

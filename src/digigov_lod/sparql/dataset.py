@@ -11,7 +11,7 @@ from rdflib import Graph
 from ..config import Settings
 from ..namespaces import bind_prefixes
 from ..release import DUMP_STEM, Release
-from ..stores.oxigraph import GraphSource
+from .embedded import GraphSource
 from .service import DatasetGraphs, QueryService
 from .workers import WorkerPool
 

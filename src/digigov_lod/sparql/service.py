@@ -9,10 +9,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 from ..messages import Message
-from ..stores.oxigraph import QueryAnswer, QueryJob
 from .cache import LruCache
+from .engine import QueryAnswer, QueryJob, QueryOutOfMemory, QueryTimeout
 from .guard import QueryPlan, inspect
-from .workers import QueryOutOfMemory, QueryTimeout, WorkerPool
+from .workers import WorkerPool
 
 #: Most memory the answer cache may hold (the sum of the answers' bodies).
 ANSWER_CACHE_BYTES = 64 * 1024 * 1024

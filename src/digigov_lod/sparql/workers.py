@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from ..messages import Message, message_of
-from ..stores.oxigraph import GraphSource, QueryAnswer, QueryError, QueryJob, execute, load_store
+from .embedded import GraphSource, execute, load_store
+from .engine import EngineFailure, PoolBusy, QueryAnswer, QueryError, QueryJob, QueryOutOfMemory, QueryTimeout
 from .isolation import isolate_network
 
 # Never fork the threaded web process itself: engines are forked by multiprocessing's fork server, a
@@ -51,38 +52,6 @@ BACKOFF_MAX_S = 30.0
 _STARTUP_POLL_S = 0.25
 
 log = logging.getLogger(__name__)
-
-
-class QueryTimeout(Exception):
-    """The query was stopped at a limit of this endpoint (the time limit, or see QueryOutOfMemory).
-
-    Sending it again would only stop it again: a 503 without ``Retry-After``."""
-
-
-class QueryOutOfMemory(QueryTimeout):
-    """The query needed more memory than an engine may use; its engine was replaced."""
-
-
-class PoolBusy(Exception):
-    """No worker became free within the time limit."""
-
-
-class EngineFailure(Exception):
-    """The engine itself failed (crashed, could not start): a server fault, not the query's.
-
-    ``str()`` is what failed, fit for a client; ``detail`` (an exception's text, which may name
-    server files) is for the log only."""
-
-    def __init__(self, summary: str, detail: str = "") -> None:
-        super().__init__(summary)
-        self.detail = detail
-
-    def __str__(self) -> str:
-        return f"{self.args[0]}: {self.detail}" if self.detail else str(self.args[0])
-
-    @property
-    def summary(self) -> str:
-        return str(self.args[0])
 
 
 class _EngineDied(Exception):

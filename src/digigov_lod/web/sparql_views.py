@@ -18,11 +18,10 @@ from ..messages import Message, message_of, worded
 from ..release import serialize
 from ..sparql.cache import LruCache
 from ..sparql.description import service_description
+from ..sparql.engine import EngineFailure, PoolBusy, QueryError, QueryTimeout
 from ..sparql.examples import find_example, load_examples
 from ..sparql.guard import QueryPlan, QueryRefused
 from ..sparql.service import QueryService, unknown_graphs_note
-from ..sparql.workers import EngineFailure, PoolBusy, QueryTimeout
-from ..stores.oxigraph import QueryError
 from .engine import dataset_sizes, graph_sizes, query_service
 from .i18n import reader_language
 from .negotiation import NotAcceptable, choose, explicit

@@ -12,8 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..formats import by_key
-from ..sparql.errors import readable_syntax_error
-from ..sparql.results import SERIALIZERS, Row, Term, in_query_order
+from .engine import QueryAnswer, QueryError, QueryJob
+from .errors import readable_syntax_error
+from .results import SERIALIZERS, Row, Term, in_query_order
 
 
 @dataclass(frozen=True)
@@ -22,29 +23,6 @@ class GraphSource:
 
     path: Path
     name: str
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    query: str
-    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE
-    format_key: str  # key of a result or RDF format in digigov_lod.formats
-    max_rows: int
-    default_graphs: tuple[str, ...] = ()  # the protocol's default-graph-uri
-    named_graphs: tuple[str, ...] = ()  # the protocol's named-graph-uri
-    prefixes: tuple[tuple[str, str], ...] = ()  # declared for every query (its own PREFIX wins); used in Turtle
-    base_iri: str | None = None  # relative IRIs in the query resolve against it (the dataset's base)
-
-
-@dataclass(frozen=True)
-class QueryAnswer:
-    body: bytes
-    rows: int
-    truncated: bool
-
-
-class QueryError(ValueError):
-    """The engine rejected the query (syntax error, unknown prefix …)."""
 
 
 def load_store(sources: list[GraphSource]) -> ox.Store:

@@ -1,0 +1,74 @@
+"""The seam between the query service and whatever answers its queries.
+
+The embedded engine (:class:`~digigov_lod.sparql.workers.WorkerPool` of pyoxigraph processes) and a
+remote SPARQL endpoint both take a :class:`QueryJob` and give back a :class:`QueryAnswer` in the
+requested format, with the row limit applied, or raise one of the failures below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE
+    format_key: str  # key of a result or RDF format in digigov_lod.formats
+    max_rows: int
+    default_graphs: tuple[str, ...] = ()  # the protocol's default-graph-uri
+    named_graphs: tuple[str, ...] = ()  # the protocol's named-graph-uri
+    prefixes: tuple[tuple[str, str], ...] = ()  # declared for every query (its own PREFIX wins); used in Turtle
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the dataset's base)
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    body: bytes
+    rows: int
+    truncated: bool
+
+
+class QueryError(ValueError):
+    """The engine rejected the query (syntax error, unknown prefix …)."""
+
+
+class QueryTimeout(Exception):
+    """The query was stopped at a limit of this endpoint (the time limit, or see QueryOutOfMemory).
+
+    Sending it again would only stop it again: a 503 without ``Retry-After``."""
+
+
+class QueryOutOfMemory(QueryTimeout):
+    """The query needed more memory than an engine may use; its engine was replaced."""
+
+
+class PoolBusy(Exception):
+    """No worker became free within the time limit."""
+
+
+class EngineFailure(Exception):
+    """The engine itself failed (crashed, could not start): a server fault, not the query's.
+
+    ``str()`` is what failed, fit for a client; ``detail`` (an exception's text, which may name
+    server files) is for the log only."""
+
+    def __init__(self, summary: str, detail: str = "") -> None:
+        super().__init__(summary)
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.args[0]}: {self.detail}" if self.detail else str(self.args[0])
+
+    @property
+    def summary(self) -> str:
+        return str(self.args[0])
+
+
+class Engine(Protocol):
+    """Runs one query job within ``timeout`` seconds."""
+
+    def run(self, job: QueryJob, timeout: float) -> QueryAnswer: ...
+
+    def close(self) -> None: ...

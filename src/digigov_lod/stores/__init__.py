@@ -1,1 +1,0 @@
-"""Query engines over a release. The embedded default is pyoxigraph, in worker processes."""
