@@ -19,11 +19,11 @@ IDENTITY = {"Accept-Encoding": "identity"}
 
 @pytest.fixture(scope="module")
 def dumps(release) -> list:  # type: ignore[no-untyped-def]
-    return [f for f in release.files() if f.role in ("dump", "dump-gzip")]
+    return [f for f in release.files() if f.role in ("dump", "dump-gzip", "dataset-dump", "dataset-dump-gzip")]
 
 
 def test_every_dump_downloads_with_headers(live_server: LiveServer, release, dumps: list) -> None:  # type: ignore[no-untyped-def]
-    assert len(dumps) == 8
+    assert len(dumps) == 10  # four graph formats and the N-Quads dataset, each plain and gzipped
     for item in dumps:
         response = requests.get(live_server.url + "download/" + item.name, headers=IDENTITY)  # the file's own bytes
         assert response.status_code == 200

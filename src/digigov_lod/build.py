@@ -15,21 +15,24 @@ from rdflib import Graph
 
 from . import __version__
 from .config import Settings
-from .formats import TURTLE
+from .formats import NQUADS, TURTLE
 from .graph import SourceError, load_files, source_files
 from .inference import materialise
 from .iris import unrebase
 from .locations import subject_lines
 from .metadata import MetadataInvalid, ReleaseContext, derive
 from .release import (
+    DATASET_DUMP,
     Release,
     ReleaseNotFound,
     ReleaseWriter,
     content_version,
+    gzip_bytes,
     now_utc,
     serialize,
     with_stable_blank_nodes,
 )
+from .sparql.dataset import dataset_nquads
 from .validation import ValidationOutcome, validate
 from .vocabulary_check import vocabulary_findings
 
@@ -150,6 +153,10 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
             raise BuildFailed(f"The derived metadata is invalid; nothing was published.\n\n{exc}") from exc
         for item in derived:
             writer.add_bytes(item.name, item.data, item.media_type, item.role)
+        # made of the files just written (the catalog included), so the catalog cannot state its size or checksum
+        nquads = dataset_nquads(writer.workdir, settings.base_iri)
+        writer.add_bytes(DATASET_DUMP, nquads, NQUADS.media_type, "dataset-dump")
+        writer.add_bytes(DATASET_DUMP + ".gz", gzip_bytes(nquads), NQUADS.media_type, "dataset-dump-gzip", "gzip")
         writer.add_bytes(
             "validation-report.ttl",
             serialize(with_stable_blank_nodes(checked.outcome.report_graph), TURTLE),

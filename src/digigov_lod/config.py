@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .iris import CANONICAL_BASE, normalise_base
 
@@ -31,6 +32,8 @@ class Settings:
     max_result_rows: int = 10_000
     query_cache_entries: int = 512
     engine_memory_mb: int = 1024  # address space of one query engine process; 0: no cap
+    sparql_endpoint: str | None = None  # a SPARQL 1.1 query endpoint that answers instead of the embedded engine
+    sparql_default_graph: str | None = None  # where that engine holds the dataset's default graph (Virtuoso)
 
     @property
     def data_dir(self) -> Path:
@@ -60,6 +63,16 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         changes["project_root"] = Path(env["DIGIGOV_PROJECT_ROOT"])
     if "DIGIGOV_RELEASE_DIR" in env:
         changes["release_dir"] = Path(env["DIGIGOV_RELEASE_DIR"])
+    if env.get("DIGIGOV_SPARQL_ENDPOINT"):
+        url = urlsplit(env["DIGIGOV_SPARQL_ENDPOINT"])
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError(
+                f"DIGIGOV_SPARQL_ENDPOINT must be an http(s) URL of a SPARQL query endpoint, "
+                f"got {env['DIGIGOV_SPARQL_ENDPOINT']!r}"
+            )
+        changes["sparql_endpoint"] = env["DIGIGOV_SPARQL_ENDPOINT"]
+    if env.get("DIGIGOV_SPARQL_DEFAULT_GRAPH"):
+        changes["sparql_default_graph"] = env["DIGIGOV_SPARQL_DEFAULT_GRAPH"]
     numeric = {
         "DIGIGOV_QUERY_TIMEOUT": ("query_timeout_s", float),
         "DIGIGOV_MAX_QUERY_BYTES": ("max_query_bytes", int),

@@ -46,6 +46,10 @@ RDFXML = Format(
 )
 HTML = Format("html", "text/html", "html", None, "HTML", ("application/xhtml+xml",))
 
+#: The whole SPARQL dataset with its named graphs (a release's dump for loading into other engines); not a
+#: format a graph is negotiated in, so not among RDF_FORMATS.
+NQUADS = Format("nq", "application/n-quads", "nq", "nquads", "N-Quads", (), "RDF_N_QUADS")
+
 #: RDF serialisations, in the order of preference when a client accepts anything.
 RDF_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 

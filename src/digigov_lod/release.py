@@ -36,6 +36,8 @@ from .formats import RDF_FORMATS, Format, rdf_by_extension
 from .messages import Message
 
 DUMP_STEM = "digigov-2017"
+#: The whole SPARQL dataset (knowledge graph, catalog, VoID) in its named graphs, for loading into other engines.
+DATASET_DUMP = f"{DUMP_STEM}.nq"
 MANIFEST = "manifest.json"
 
 log = logging.getLogger(__name__)

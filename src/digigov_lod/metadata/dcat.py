@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, XSD
 
-from ..formats import RDF_FORMATS, Format
+from ..formats import NQUADS, RDF_FORMATS, Format
 from ..iris import thing_iri
 from ..namespaces import ADMS, SCHEMA, SPDX, VCARD, bind_prefixes, vocab_namespace
-from ..release import ReleaseFile
+from ..release import DATASET_DUMP, ReleaseFile
 from . import vocabularies as voc
 from .vocabularies import ACCESS_RIGHT, COUNTRY, DATA_THEME, FREQUENCY, LANGUAGE, PLANNED_AVAILABILITY
 from .void import vocabularies_used
@@ -107,13 +107,21 @@ class CatalogSource:
         return self._hash("provenance")
 
     def distribution(self, dump: ReleaseFile) -> URIRef:
-        return self._hash("distribution-" + re.sub(r"[^A-Za-z0-9]+", "-", dump.name))
+        return self.named_distribution(dump.name)
 
     def checksum(self, dump: ReleaseFile) -> URIRef:
         return URIRef(f"{self.distribution(dump)}-checksum")
 
-    def download_url(self, dump: ReleaseFile) -> URIRef:
-        return URIRef(f"{self.base}download/{dump.name}")
+    def download_url(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}download/{name}")
+
+    def dataset_dumps(self) -> tuple[str, ...]:
+        """The N-Quads dump of the whole SPARQL dataset, plain and gzipped (written after the catalog,
+        which it contains)."""
+        return (DATASET_DUMP, DATASET_DUMP + ".gz")
+
+    def named_distribution(self, name: str) -> URIRef:
+        return self._hash("distribution-" + re.sub(r"[^A-Za-z0-9]+", "-", name))
 
     @property
     def sparql_endpoint(self) -> URIRef:
@@ -172,6 +180,8 @@ def dcat_ap_profile(g: Graph, src: CatalogSource) -> None:
     _dataset(g, src)
     for dump in src.dumps:
         _dump_distribution(g, src, dump)
+    for name in src.dataset_dumps():
+        _dataset_dump_distribution(g, src, name)
     _service(g, src)
     _agents(g, src)
 
@@ -288,6 +298,8 @@ def _dataset(g: Graph, src: CatalogSource) -> None:
             g.add((standard, DCTERMS.title, Literal(KNOWN_VOCABULARIES.get(namespace, namespace), lang="en")))
     for dump in src.dumps:
         g.add((d, DCAT.distribution, src.distribution(dump)))
+    for name in src.dataset_dumps():
+        g.add((d, DCAT.distribution, src.named_distribution(name)))
     g.add((d, DCAT.distribution, src.api_distribution))
 
 
@@ -295,7 +307,6 @@ def _dump_distribution(g: Graph, src: CatalogSource, dump: ReleaseFile) -> None:
     fmt = src.dump_format(dump)
     dist = src.distribution(dump)
     gz = dump.encoding == "gzip"
-    g.add((dist, RDF.type, DCAT.Distribution))
     suffix_sv, suffix_en = (" (gzip-komprimerad)", " (gzip-compressed)") if gz else ("", "")
     for t in sv_en(
         f"Hela kunskapsgrafen i {fmt.label}{suffix_sv}", f"The whole knowledge graph in {fmt.label}{suffix_en}"
@@ -308,20 +319,46 @@ def _dump_distribution(g: Graph, src: CatalogSource, dump: ReleaseFile) -> None:
         f"serialised as {fmt.label}{suffix_en}.",
     ):
         g.add((dist, DCTERMS.description, text))
-    url = src.download_url(dump)
-    g.add((dist, DCAT.accessURL, url))
-    g.add((dist, DCAT.downloadURL, url))
-    g.add((dist, DCAT.mediaType, voc.iana(fmt.media_type)))
-    if fmt.eu_file_type:
-        g.add((dist, DCTERMS.format, voc.file_type(fmt.eu_file_type)))
-    if gz:
-        g.add((dist, DCAT.compressFormat, voc.iana("application/gzip")))
+    _file_distribution(g, src, dist, dump.name, fmt, gz)
+    g.add((dist, DCAT.downloadURL, src.download_url(dump.name)))
     g.add((dist, DCAT.byteSize, Literal(dump.bytes, datatype=XSD.nonNegativeInteger)))
     checksum = src.checksum(dump)
     g.add((dist, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
     g.add((checksum, SPDX.algorithm, voc.SHA256))
     g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
+
+
+def _dataset_dump_distribution(g: Graph, src: CatalogSource, name: str) -> None:
+    """The N-Quads dump of the SPARQL dataset. It holds this catalog, so the catalog cannot state its size or
+    checksum (they are on the downloads page and in the release's manifest); without them it is given by
+    ``dcat:accessURL`` only, as DCAT allows, not as a ``dcat:downloadURL`` with the facts a download has."""
+    dist = src.named_distribution(name)
+    gz = name.endswith(".gz")
+    suffix_sv, suffix_en = (" (gzip-komprimerad)", " (gzip-compressed)") if gz else ("", "")
+    for t in sv_en(f"Hela SPARQL-datamängden i N-Quads{suffix_sv}", f"The whole SPARQL dataset in N-Quads{suffix_en}"):
+        g.add((dist, DCTERMS.title, t))
+    for text in sv_en(
+        f"Fil {name} för att läsa in datamängden i en egen SPARQL-motor: kunskapsgrafen, katalogen och VoID i "
+        f"sina namngivna grafer ({src.base}graph/…) och deras sammanslagning i standardgrafen, som "
+        f"SPARQL-tjänsten har dem i utgåva {src.version}. Storlek och SHA-256 finns på {src.base}download/.",
+        f"File {name} for loading the dataset into a SPARQL engine of your own: the knowledge graph, the catalog "
+        f"and VoID in their named graphs ({src.base}graph/…) and their merge in the default graph, as the SPARQL "
+        f"service holds them in release {src.version}. Its size and SHA-256 are at {src.base}download/.",
+    ):
+        g.add((dist, DCTERMS.description, text))
+    _file_distribution(g, src, dist, name, NQUADS, gz)
+
+
+def _file_distribution(g: Graph, src: CatalogSource, dist: URIRef, name: str, fmt: Format, gz: bool) -> None:
+    """What every file offered for download says: where, format, licence, dates, languages."""
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCAT.accessURL, src.download_url(name)))
+    g.add((dist, DCAT.mediaType, voc.iana(fmt.media_type)))
+    if fmt.eu_file_type:
+        g.add((dist, DCTERMS.format, voc.file_type(fmt.eu_file_type)))
+    if gz:
+        g.add((dist, DCAT.compressFormat, voc.iana("application/gzip")))
     g.add((dist, DCTERMS.license, voc.CC_BY_4))
     g.add((dist, DCTERMS.issued, src.created_date))
     g.add((dist, DCTERMS.modified, src.created_date))

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from ..config import Settings
 from ..namespaces import bind_prefixes
 from ..release import DUMP_STEM, Release
 from .embedded import GraphSource
+from .engine import Engine
+from .remote import RemoteEngine
 from .service import DatasetGraphs, QueryService
 from .workers import WorkerPool
 
@@ -47,11 +51,39 @@ _sizes_lock = threading.Lock()
 
 def graph_sources(release: Release) -> list[GraphSource]:
     """The named graphs of the served dataset, ``{base}graph/{name}``, that exist in the release."""
+    return _sources(release.path, release.base_iri)
+
+
+def _sources(folder: Path, base: str) -> list[GraphSource]:
     return [
-        GraphSource(release.path / graph.source_file, f"{release.base_iri}graph/{graph.name}")
+        GraphSource(folder / graph.source_file, f"{base}graph/{graph.name}")
         for graph in NAMED_GRAPHS
-        if (release.path / graph.source_file).is_file()
+        if (folder / graph.source_file).is_file()
     ]
+
+
+def dataset_nquads(folder: Path, base: str) -> bytes:
+    """The served dataset as N-Quads, as the embedded engine loads it (:func:`~.embedded.load_store`): each
+    named graph, and in the default graph their merge (each triple once), so that an engine loading the file
+    answers as the embedded one, counts included. The same files always give the same bytes.
+
+    Blank nodes get their graph's name in their label: in one N-Quads file a label is one node, whereas
+    the blank nodes of different source files are different nodes."""
+    merge: set[str] = set()
+    named: list[str] = []
+    for source in _sources(folder, base):
+        graph = ox.NamedNode(source.name)
+        prefix = source.name.rsplit("/", 1)[-1]
+        lines = set()
+        for triple in ox.parse(path=str(source.path), format=ox.RdfFormat.N_TRIPLES):
+            s, o = (
+                ox.BlankNode(f"{prefix}-{t.value}") if isinstance(t, ox.BlankNode) else t
+                for t in (triple.subject, triple.object)
+            )
+            merge.add(f"{ox.Triple(s, triple.predicate, o)} .\n")  # type: ignore[arg-type]
+            lines.add(f"{ox.Quad(s, triple.predicate, o, graph)} .\n")  # type: ignore[arg-type]
+        named.extend(sorted(lines))
+    return "".join(sorted(merge) + named).encode("utf-8")
 
 
 def dataset_sizes(release: Release) -> GraphSizes:
@@ -88,11 +120,18 @@ def query_prefixes(base: str) -> tuple[tuple[str, str], ...]:
 
 
 def build_service(release: Release, settings: Settings, pool_size: int = POOL_SIZE) -> QueryService:
-    """The query service over ``release`` (its engine processes start on the first query)."""
+    """The query service over ``release``: on ``settings.sparql_endpoint`` where one is set, else in engine
+    processes of its own (they start on the first query)."""
     sources = graph_sources(release)
+    graphs = tuple(s.name for s in sources)
+    engine: Engine
+    if settings.sparql_endpoint:  # a remote engine, loaded from the release's N-Quads dump
+        engine = RemoteEngine(settings.sparql_endpoint, graphs, settings.sparql_default_graph)
+    else:
+        engine = WorkerPool(sources, pool_size, memory_mb=settings.engine_memory_mb)
     return QueryService(
-        WorkerPool(sources, pool_size, memory_mb=settings.engine_memory_mb),
-        DatasetGraphs(tuple(s.name for s in sources)),
+        engine,
+        DatasetGraphs(graphs),
         settings.query_timeout_s,
         settings.max_result_rows,
         settings.query_cache_entries,

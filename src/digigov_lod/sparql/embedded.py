@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..formats import by_key
 from .engine import QueryAnswer, QueryError, QueryJob
 from .errors import readable_syntax_error
-from .results import SERIALIZERS, Row, Term, in_query_order
+from .results import Term, boolean_answer, rows_answer, triples_answer
 
 
 @dataclass(frozen=True)
@@ -87,35 +86,10 @@ def _query(store: ox.Store, job: QueryJob) -> ox.QuerySolutions | ox.QueryBoolea
 def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     """Run ``job`` and serialise its answer, stopping at ``max_rows`` rows or triples."""
     result = _query(store, job)
-
     if isinstance(result, ox.QueryBoolean):
-        return QueryAnswer(SERIALIZERS[job.format_key]([], None, bool(result), False), 1, False)
+        return boolean_answer(job, bool(result))
     if isinstance(result, ox.QuerySolutions):
-        variables = in_query_order(job.query, [v.value for v in result.variables])
-        rows: list[Row] = []
-        truncated = False
-        for solution in result:
-            if len(rows) == job.max_rows:
-                truncated = True
-                break
-            rows.append({v: _term(solution[v]) for v in variables if solution[v] is not None})
-        body = SERIALIZERS[job.format_key](variables, rows, None, truncated)
-        return QueryAnswer(body, len(rows), truncated)
-    triples = []
-    truncated = False
-    for triple in result:
-        if len(triples) == job.max_rows:
-            truncated = True
-            break
-        triples.append(triple)
-    fmt = by_key(job.format_key)
-    rdf_format = ox.RdfFormat.from_media_type(fmt.media_type) if fmt else None
-    if rdf_format is None:
-        raise QueryError(f"no RDF serialiser for {job.format_key}")
-    prefixes = None
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):  # only the prefixes the answer uses
-        used = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
-                if isinstance(t, ox.NamedNode)}  # fmt: skip
-        prefixes = {p: ns for p, ns in sorted(job.prefixes) if any(iri.startswith(ns) for iri in used)}
-    body = ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
-    return QueryAnswer(body, len(triples), truncated)
+        variables = [v.value for v in result.variables]
+        rows = ({v: _term(solution[v]) for v in variables if solution[v] is not None} for solution in result)
+        return rows_answer(job, variables, rows)
+    return triples_answer(job, result)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..messages import Message
+
 
 @dataclass(frozen=True)
 class QueryJob:
@@ -51,8 +53,11 @@ class PoolBusy(Exception):
 class EngineFailure(Exception):
     """The engine itself failed (crashed, could not start): a server fault, not the query's.
 
-    ``str()`` is what failed, fit for a client; ``detail`` (an exception's text, which may name
-    server files) is for the log only."""
+    ``summary`` is what failed, fit for a client (a :class:`Message` where it has a Swedish wording);
+    ``detail`` (an exception's text, which may name server files or hosts) is for the log only; ``status``
+    is the HTTP status the endpoint answers with."""
+
+    status = 500
 
     def __init__(self, summary: str, detail: str = "") -> None:
         super().__init__(summary)
@@ -63,7 +68,20 @@ class EngineFailure(Exception):
 
     @property
     def summary(self) -> str:
-        return str(self.args[0])
+        first = self.args[0]
+        return first if isinstance(first, Message) else str(first)
+
+
+class EngineUnavailable(EngineFailure):
+    """A remote engine cannot be reached (down, refusing, restarting): 503, worth trying again shortly."""
+
+    status = 503
+
+
+class EngineBadAnswer(EngineFailure):
+    """A remote engine answered with an error of its own or with something that is not SPARQL results: 502."""
+
+    status = 502
 
 
 class Engine(Protocol):

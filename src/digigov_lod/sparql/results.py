@@ -1,4 +1,5 @@
-"""Serialisers for SELECT and ASK results: SPARQL JSON, XML, CSV and TSV.
+"""Serialisers for SELECT and ASK results: SPARQL JSON, XML, CSV and TSV; and the answers every engine
+gives (:func:`rows_answer`, :func:`boolean_answer`, :func:`triples_answer`), the row limit applied.
 
 Written here rather than delegated to the engine because results may be truncated at the
 row limit, and the truncation must be stated in the result itself, not only in a header.
@@ -10,9 +11,13 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+import pyoxigraph as ox
+
+from ..formats import by_key
+from .engine import QueryAnswer, QueryError, QueryJob
 from .guard import _FORM, _blank
 
 # A term is a dict in the SPARQL JSON shape: {"type": "uri"|"literal"|"bnode", "value": …,
@@ -151,3 +156,45 @@ def to_tsv(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool |
 
 
 SERIALIZERS = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
+
+
+def boolean_answer(job: QueryJob, value: bool) -> QueryAnswer:
+    """An ASK answer in the job's result format."""
+    return QueryAnswer(SERIALIZERS[job.format_key]([], None, value, False), 1, False)
+
+
+def rows_answer(job: QueryJob, variables: Sequence[str], rows: Iterable[Row]) -> QueryAnswer:
+    """A SELECT answer in the job's result format: at most ``max_rows`` rows, and whether there were more.
+    ``SELECT *`` columns come in the order their variables first appear in the query."""
+    kept: list[Row] = []
+    truncated = False
+    for row in rows:
+        if len(kept) == job.max_rows:
+            truncated = True
+            break
+        kept.append(row)
+    columns = in_query_order(job.query, variables)
+    return QueryAnswer(SERIALIZERS[job.format_key](columns, kept, None, truncated), len(kept), truncated)
+
+
+def triples_answer(job: QueryJob, triples: Iterable[ox.Triple]) -> QueryAnswer:
+    """A CONSTRUCT or DESCRIBE answer in the job's RDF format: at most ``max_rows`` triples; Turtle and
+    RDF/XML declare the job's prefixes that the answer uses."""
+    kept: list[ox.Triple] = []
+    truncated = False
+    for triple in triples:
+        if len(kept) == job.max_rows:
+            truncated = True
+            break
+        kept.append(triple)
+    fmt = by_key(job.format_key)
+    rdf_format = ox.RdfFormat.from_media_type(fmt.media_type) if fmt else None
+    if rdf_format is None:
+        raise QueryError(f"no RDF serialiser for {job.format_key}")
+    prefixes = None
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):  # only the prefixes the answer uses
+        used = {t.value for triple in kept for t in (triple.subject, triple.predicate, triple.object)
+                if isinstance(t, ox.NamedNode)}  # fmt: skip
+        prefixes = {p: ns for p, ns in sorted(job.prefixes) if any(iri.startswith(ns) for iri in used)}
+    body = ox.serialize(kept, format=rdf_format, prefixes=prefixes) or b""
+    return QueryAnswer(body, len(kept), truncated)

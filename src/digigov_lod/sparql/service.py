@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 from ..messages import Message
 from .cache import LruCache
-from .engine import QueryAnswer, QueryJob, QueryOutOfMemory, QueryTimeout
+from .engine import Engine, QueryAnswer, QueryJob, QueryOutOfMemory, QueryTimeout
 from .guard import QueryPlan, inspect
-from .workers import WorkerPool
 
 #: Most memory the answer cache may hold (the sum of the answers' bodies).
 ANSWER_CACHE_BYTES = 64 * 1024 * 1024
@@ -81,7 +80,7 @@ class _TimedOut:
 class QueryService:
     def __init__(
         self,
-        pool: WorkerPool,
+        pool: Engine,
         graphs: DatasetGraphs,
         timeout: float,
         max_rows: int,

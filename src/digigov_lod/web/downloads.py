@@ -21,7 +21,7 @@ from .responses import error, representation
 from .site import current_site
 
 blueprint = Blueprint("downloads", __name__)
-DOWNLOAD_ROLES = ("dump", "dump-gzip")
+DOWNLOAD_ROLES = ("dump", "dump-gzip", "dataset-dump", "dataset-dump-gzip")
 
 
 def _dumps() -> list:

@@ -92,6 +92,7 @@ STATUS_TITLES = {
     415: ("Mediatypen stöds inte", "Unsupported media type"),
     416: ("Intervallet finns inte", "Range not satisfiable"),
     500: ("Fel i servern", "Server error"),
+    502: ("Fel i frågemotorn", "Bad gateway"),
     503: ("Frågan stoppades", "Query stopped"),
 }
 

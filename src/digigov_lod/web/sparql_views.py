@@ -44,6 +44,12 @@ DOWNLOAD_EXTENSIONS = {**{f.key: f.key for f in RESULT_FORMATS}, **{f.key: f.ext
 _ERROR_POSITION = re.compile(r"\bline (\d+), column (\d+)")
 
 
+#: Headings of an engine's failures (a remote engine that is down is not a stopped query).
+ENGINE_FAILURE_TITLES = {
+    500: "Server error",
+    503: Message("Query engine unavailable", "Frågemotorn går inte att nå"),
+}
+
 READ_ONLY = Message(
     "SPARQL Update is not allowed: this endpoint is read-only.",
     "SPARQL Update är inte tillåtet: tjänsten är skrivskyddad.",
@@ -203,12 +209,15 @@ def run_query(
     except EngineFailure as exc:
         summary = exc.summary  # its detail may name server files: the log only
         log.error("a query could not be answered: %s", exc)
-        return error(
-            500,
+        response = error(
+            exc.status,
             f"The query could not be answered because of a fault in the server: {summary}.",
-            "Server error",
-            sv=f"Frågan kunde inte besvaras på grund av ett fel i servern: {summary}.",
+            ENGINE_FAILURE_TITLES.get(exc.status),
+            sv=f"Frågan kunde inte besvaras på grund av ett fel i servern: {worded(summary, 'sv')}.",
         )
+        if exc.status == 503:  # the engine is expected back: say when to try again
+            response.headers["Retry-After"] = str(max(1, math.ceil(site.settings.query_timeout_s)))
+        return response
     if fmt is HTML:
         lang = reader_language()
         result = None

@@ -1,0 +1,77 @@
+"""The N-Quads dump of the whole SPARQL dataset: what the embedded engine holds, offered like the other dumps."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+import requests
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS
+from support import LiveServer
+
+from digigov_lod.release import DATASET_DUMP, Release
+from digigov_lod.sparql.dataset import dataset_nquads, graph_sources
+from digigov_lod.sparql.embedded import load_store
+
+IDENTITY = {"Accept-Encoding": "identity"}
+
+
+def _quads(store: ox.Store) -> set[tuple[str, str, str, str]]:
+    return {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in store}
+
+
+def test_the_dump_loads_into_exactly_what_the_embedded_engine_holds(release: Release) -> None:
+    """Named graphs and a default graph that is their merge (4 triples are in two graphs: counted once)."""
+    embedded = load_store(graph_sources(release))
+    loaded = ox.Store()
+    loaded.bulk_load(path=str(release.require(DATASET_DUMP)), format=ox.RdfFormat.N_QUADS)
+    assert _quads(loaded) == _quads(embedded)
+    default = sum(1 for _ in loaded.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    named = sum(1 for q in loaded if q.graph_name != ox.DefaultGraph())
+    assert default < named  # the merge, not the sum
+    assert {g.value for g in loaded.named_graphs()} == {source.name for source in graph_sources(release)}
+
+
+def test_the_dump_and_its_gzip_are_in_the_manifest(release: Release) -> None:
+    plain, packed = release.file(DATASET_DUMP), release.file(DATASET_DUMP + ".gz")
+    assert plain is not None and packed is not None
+    assert (plain.role, packed.role, plain.media_type) == ("dataset-dump", "dataset-dump-gzip", "application/n-quads")
+    assert gzip.decompress(release.require(packed.name).read_bytes()) == release.require(plain.name).read_bytes()
+
+
+def test_blank_nodes_of_different_graphs_stay_different_nodes(tmp_path: Path) -> None:
+    """In one N-Quads file a label is one node; the blank nodes of two source files are two."""
+    (tmp_path / "digigov-2017.nt").write_text('_:b0 <http://ex/p> "kg" .\n')
+    (tmp_path / "catalog.nt").write_text('_:b0 <http://ex/p> "catalog" .\n')
+    store = ox.Store()
+    store.load(dataset_nquads(tmp_path, "http://ex/"), format=ox.RdfFormat.N_QUADS)
+    subjects = {q.subject for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert len(subjects) == 2
+    for graph in store.named_graphs():  # the same node in its named graph and in the merge
+        (quad,) = store.quads_for_pattern(None, None, None, graph)
+        assert ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()) in store
+
+
+def test_the_catalog_offers_the_dump(release: Release) -> None:
+    catalog = Graph().parse(release.path / "catalog.nt", format="nt")
+    url = URIRef(f"{release.base_iri}download/{DATASET_DUMP}")
+    (distribution,) = catalog.subjects(DCAT.accessURL, url)
+    assert (None, DCAT.distribution, distribution) in catalog
+    assert str(catalog.value(distribution, DCAT.mediaType)).endswith("application/n-quads")
+    assert str(catalog.value(distribution, DCTERMS.format)).endswith("/RDF_N_QUADS")
+    # it holds the catalog, which therefore cannot state its checksum: not offered as a download with one
+    assert catalog.value(distribution, DCAT.downloadURL) is None
+
+
+def test_the_downloads_page_offers_and_serves_the_dump(live_server: LiveServer, release: Release) -> None:
+    listing = requests.get(live_server.url + "download/", params={"format": "json"}).json()
+    listed = {item["name"]: item for item in listing}
+    page = requests.get(live_server.url + "download/", headers={"Accept": "text/html"}).text
+    for name in (DATASET_DUMP, DATASET_DUMP + ".gz"):
+        assert f'href="/download/{name}"' in page
+        response = requests.get(live_server.url + "download/" + name, headers=IDENTITY)
+        assert response.status_code == 200
+        assert hashlib.sha256(response.content).hexdigest() == listed[name]["sha256"] == release.file(name).sha256
