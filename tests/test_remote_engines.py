@@ -7,9 +7,11 @@ render, and an engine that goes away gives a clear 503 and is used again when it
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -20,8 +22,11 @@ import pytest
 import requests
 from support import TEST_MAX_ROWS, LiveServer, free_port, start_server
 
+from digigov_lod.config import from_environment
 from digigov_lod.release import DATASET_DUMP, Release
+from digigov_lod.sparql.engine import EngineBadAnswer, QueryJob
 from digigov_lod.sparql.examples import load_examples
+from digigov_lod.sparql.remote import RemoteEngine, with_prologue
 
 EXAMPLES = load_examples()
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
@@ -273,3 +278,40 @@ def test_an_engine_that_goes_away_gives_503_and_is_used_again_when_back(
     )
     assert response.status_code == 200, response.text
     assert len(response.json()["results"]["bindings"]) == 2
+
+
+def test_an_engine_that_answers_garbage_is_a_502_and_a_bad_url_is_refused_at_start() -> None:
+
+    class Garbage(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(b"<html>a login page</html>")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        remote = RemoteEngine(f"http://127.0.0.1:{server.server_port}/sparql", ())
+        with pytest.raises(EngineBadAnswer) as failure:
+            remote.run(QueryJob("SELECT * WHERE { ?s ?p ?o }", "SELECT", "json", 10), 5)
+        assert failure.value.status == 502
+        assert "127.0.0.1" not in failure.value.summary  # the endpoint is named in the detail, for the log
+    finally:
+        server.shutdown()
+    with pytest.raises(ValueError, match="DIGIGOV_SPARQL_ENDPOINT"):
+        from_environment({"DIGIGOV_SPARQL_ENDPOINT": "localhost:7878/query"})
+
+
+def test_the_prologue_gives_way_to_the_querys_own_declarations() -> None:
+    prefixes = (("schema", "https://schema.org/"), ("dgv", "https://w3id.org/digigov-lod/def/"))
+    job = QueryJob("PREFIX schema: <http://schema.org/>\nSELECT * { ?s schema:name ?n }", "SELECT", "json", 1,
+                   prefixes=prefixes, base_iri="https://w3id.org/digigov-lod/")  # fmt: skip
+    sent = with_prologue(job)
+    assert "PREFIX schema: <https://schema.org/>" not in sent and "PREFIX dgv:" in sent
+    assert sent.startswith("BASE <https://w3id.org/digigov-lod/>") and sent.count("\n") == 1  # lines stay
+    own_base = QueryJob("BASE <http://ex/> SELECT * { ?s ?p ?o }", "SELECT", "json", 1, base_iri="http://other/")
+    assert with_prologue(own_base) == own_base.query
