@@ -277,6 +277,7 @@ class WorkerPool:
         self._busy = 0  # engines running a query
         self._starting = 0  # engines launched and still loading the release
         self._waiting = 0  # queries that found no idle engine within EXTRA_AFTER_S
+        self._takers = 0  # threads waiting in _take for an engine (woken when one is given back)
         self._owed = 0  # replacements for retired engines, started even beyond what is wanted
         self._failures = 0  # starts that failed, ever
         self._last_failure: EngineFailure | None = None
@@ -403,7 +404,11 @@ class WorkerPool:
                             )
                         )
                     wake = ask_more_at if not counted else max(give_up_at, now + _STARTUP_POLL_S)
-                    self._changed.wait(max(0.001, wake - now))
+                    self._takers += 1
+                    try:
+                        self._changed.wait(max(0.001, wake - now))
+                    finally:
+                        self._takers -= 1
             finally:
                 if counted:
                     self._waiting -= 1
@@ -414,7 +419,8 @@ class WorkerPool:
             worker = self._idle.popleft()
             if worker.usable():
                 self._busy += 1
-                self._changed.notify_all()  # the keeper may start a spare now
+                if len(self._idle) < self.spare:  # the keeper may start a spare now (else it need not wake)
+                    self._changed.notify_all()
                 return worker
             log.warning("a query engine had died while idle (exit code %s)", worker.process.exitcode)
             self._owed += 1
@@ -434,7 +440,8 @@ class WorkerPool:
             self._busy -= 1
             if not self._closed:
                 self._idle.append(worker)
-                self._changed.notify_all()
+                if self._takers:  # wake only threads waiting for an engine: the keeper has nothing to do
+                    self._changed.notify_all()
                 return
         worker.stop()
 
