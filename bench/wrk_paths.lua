@@ -1,5 +1,5 @@
 -- wrk script for bench/http_bench.py: GETs that cycle through the paths in $BENCH_PATHS, or, with
--- $BENCH_FRESH=1, one path with a new number appended to every request (so no cache can answer).
+-- $BENCH_FRESH=1, with a new number appended to every request (so no cache can answer).
 -- Prints one JSON line of figures when done.
 local paths, headers, fresh, start = {}, {}, os.getenv("BENCH_FRESH") == "1", tonumber(os.getenv("BENCH_START") or "0")
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
@@ -17,10 +17,11 @@ end
 
 function request()
   counter = counter + 1
+  local path = paths[(counter % #paths) + 1]
   if fresh then
-    return wrk.format("GET", paths[1] .. counter, headers)
+    return wrk.format("GET", path .. counter, headers)
   end
-  return wrk.format("GET", paths[(counter % #paths) + 1], headers)
+  return wrk.format("GET", path, headers)
 end
 
 function done(summary, latency)

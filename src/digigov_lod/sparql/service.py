@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..messages import Message
@@ -119,11 +120,64 @@ class QueryService:
     ) -> QueryAnswer:
         """Run (or recall) a planned query; raises QueryError, QueryTimeout (QueryOutOfMemory), PoolBusy or
         EngineFailure."""
-        run_key = (query, default_graphs, named_graphs)  # what the engine's work depends on
-        key = (query, format_key, default_graphs, named_graphs)
-        cached = self.cache.get(key)
+        cached, job = self._ready(query, plan, format_key, default_graphs, named_graphs)
         if cached is not None:
             return cached
+        with self._remembering(job):
+            answer = self.pool.run(job, self.timeout)
+        self._keep(job, answer)
+        return answer
+
+    async def answer_async(
+        self,
+        query: str,
+        plan: QueryPlan,
+        format_key: str,
+        default_graphs: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (),
+    ) -> QueryAnswer | None:
+        """As :meth:`answer`, awaited on the event loop; None where it cannot be answered without a thread
+        (no engine idle right now, or an engine that cannot be awaited): then call :meth:`answer` in one."""
+        cached, job = self._ready(query, plan, format_key, default_graphs, named_graphs)
+        if cached is not None:
+            return cached
+        run_async = getattr(self.pool, "run_async", None)
+        if run_async is None:
+            return None
+        with self._remembering(job):
+            answer = await run_async(job, self.timeout)
+        if answer is not None:
+            self._keep(job, answer)
+        return answer
+
+    def _ready(
+        self,
+        query: str,
+        plan: QueryPlan,
+        format_key: str,
+        default_graphs: tuple[str, ...],
+        named_graphs: tuple[str, ...],
+    ) -> tuple[QueryAnswer | None, QueryJob]:
+        """The remembered answer, if there is one, and the job that makes it; raises QueryTimeout for
+        a query that was stopped lately."""
+        run_key = (query, default_graphs, named_graphs)  # what the engine's work depends on
+        cached = self.cache.get((query, format_key, default_graphs, named_graphs))
+        if cached is None:
+            self._refuse_stopped(run_key)
+        job = QueryJob(
+            query,
+            plan.form,
+            format_key,
+            self.max_rows,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            prefixes=self.prefixes,
+            base_iri=self.base_iri,
+        )
+        return cached, job
+
+    def _refuse_stopped(self, run_key: Hashable) -> None:
+        """Raise QueryTimeout (QueryOutOfMemory) for a query that was stopped at a limit lately."""
         if run_key in self.timed_out:  # it would only run out of time again, and cost a worker restart
             raise QueryTimeout(
                 Message(
@@ -146,24 +200,21 @@ class QueryService:
                     "mönster, en LIMIT inuti, ORDER BY över färre resultat) och skicka den nya versionen.",
                 )
             )
-        job = QueryJob(
-            query,
-            plan.form,
-            format_key,
-            self.max_rows,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            prefixes=self.prefixes,
-            base_iri=self.base_iri,
-        )
+
+    @contextmanager
+    def _remembering(self, job: QueryJob) -> Iterator[None]:
+        """Remember a query that ran out of time or memory, so that it is not run again soon."""
+        run_key = (job.query, job.default_graphs, job.named_graphs)
         try:
-            answer = self.pool.run(job, self.timeout)
+            yield
         except QueryOutOfMemory:
             self.out_of_memory.remember(run_key)
             raise
         except QueryTimeout:
             self.timed_out.remember(run_key)
             raise
+
+    def _keep(self, job: QueryJob, answer: QueryAnswer) -> None:
         if not answer.truncated:  # a truncated answer is not the answer; never serve it from memory
+            key = (job.query, job.format_key, job.default_graphs, job.named_graphs)
             self.cache.put(key, answer, size=len(answer.body))
-        return answer

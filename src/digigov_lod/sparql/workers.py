@@ -13,6 +13,7 @@ child, so starting them from a short-lived request thread would kill them when i
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import logging
@@ -210,6 +211,34 @@ class _Worker:
         self.connection.close()
 
 
+def _timed_out(timeout: float) -> QueryTimeout:
+    return QueryTimeout(
+        Message(
+            f"the query was stopped after {timeout:g} s, the time limit of this endpoint",
+            f"frågan stoppades efter {timeout:g} s, tjänstens tidsgräns",
+        )
+    )
+
+
+async def _readable(loop: asyncio.AbstractEventLoop, connection: Connection, timeout: float) -> bool:
+    """Whether ``connection`` has something to read (an answer, or EOF) within ``timeout`` seconds,
+    waited for by the event loop itself."""
+    ready: asyncio.Future[bool] = loop.create_future()
+
+    def settle(value: bool) -> None:
+        if not ready.done():
+            ready.set_result(value)
+
+    fd = connection.fileno()
+    loop.add_reader(fd, settle, True)
+    timer = loop.call_later(timeout, settle, False)
+    try:
+        return await ready
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+
+
 class WorkerPool:
     """A number of engine processes; :meth:`run` answers one job with a deadline.
 
@@ -248,6 +277,7 @@ class WorkerPool:
         self._busy = 0  # engines running a query
         self._starting = 0  # engines launched and still loading the release
         self._waiting = 0  # queries that found no idle engine within EXTRA_AFTER_S
+        self._takers = 0  # threads waiting in _take for an engine (woken when one is given back)
         self._owed = 0  # replacements for retired engines, started even beyond what is wanted
         self._failures = 0  # starts that failed, ever
         self._last_failure: EngineFailure | None = None
@@ -352,20 +382,9 @@ class WorkerPool:
                 while True:
                     if self._closed:
                         raise EngineFailure("the query engine has been shut down")
-                    while self._idle:
-                        worker = self._idle.popleft()
-                        if worker.usable():
-                            self._busy += 1
-                            self._changed.notify_all()  # the keeper may start a spare now
-                            return worker
-                        log.warning("a query engine had died while idle (exit code %s)", worker.process.exitcode)
-                        self._owed += 1
-                        self._changed.release()  # stopping takes a join: not under the lock
-                        try:
-                            worker.stop()
-                        finally:
-                            self._changed.acquire()
-                        self._changed.notify_all()
+                    worker = self._pop_idle()
+                    if worker is not None:
+                        return worker
                     now = time.monotonic()
                     if self._live() == 0:
                         if self._failures != failures:  # a start failed while this query waited
@@ -385,10 +404,33 @@ class WorkerPool:
                             )
                         )
                     wake = ask_more_at if not counted else max(give_up_at, now + _STARTUP_POLL_S)
-                    self._changed.wait(max(0.001, wake - now))
+                    self._takers += 1
+                    try:
+                        self._changed.wait(max(0.001, wake - now))
+                    finally:
+                        self._takers -= 1
             finally:
                 if counted:
                     self._waiting -= 1
+
+    def _pop_idle(self) -> _Worker | None:
+        """(Under the lock.) A live idle engine, counted busy; None if there is none. Dead ones are replaced."""
+        while self._idle:
+            worker = self._idle.popleft()
+            if worker.usable():
+                self._busy += 1
+                if len(self._idle) < self.spare:  # the keeper may start a spare now (else it need not wake)
+                    self._changed.notify_all()
+                return worker
+            log.warning("a query engine had died while idle (exit code %s)", worker.process.exitcode)
+            self._owed += 1
+            self._changed.release()  # stopping takes a join: not under the lock
+            try:
+                worker.stop()
+            finally:
+                self._changed.acquire()
+            self._changed.notify_all()
+        return None
 
     def _give_back(self, worker: _Worker) -> None:
         if worker.demoted and not worker.restore():
@@ -398,7 +440,8 @@ class WorkerPool:
             self._busy -= 1
             if not self._closed:
                 self._idle.append(worker)
-                self._changed.notify_all()
+                if self._takers:  # wake only threads waiting for an engine: the keeper has nothing to do
+                    self._changed.notify_all()
                 return
         worker.stop()
 
@@ -448,16 +491,45 @@ class WorkerPool:
                 answered = worker.connection.poll(budget - SLOW_AFTER_S)
             if not answered:
                 self._retire(worker)
-                raise QueryTimeout(
-                    Message(
-                        f"the query was stopped after {timeout:g} s, the time limit of this endpoint",
-                        f"frågan stoppades efter {timeout:g} s, tjänstens tidsgräns",
-                    )
-                )
+                raise _timed_out(timeout)
             status, payload = worker.connection.recv()
         except (EOFError, OSError) as exc:
             self._retire(worker)
             raise _EngineDied(worker.process.exitcode) from exc
+        return self._outcome(worker, status, payload)
+
+    async def run_async(self, job: QueryJob, timeout: float) -> QueryAnswer | None:
+        """As :meth:`run`, for the event loop: the answer is awaited on the engine's pipe, with no thread.
+
+        Returns None, having done nothing, when no engine is idle right now (and after an engine
+        ended while running the query, unless it ran out of memory): the caller then uses :meth:`run`
+        in a thread, which waits for an engine and sends the query once more."""
+        self._ensure_started()
+        with self._changed:
+            worker = self._pop_idle()
+        if worker is None:
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            worker.connection.send(job)
+            answered = await _readable(loop, worker.connection, min(timeout, SLOW_AFTER_S))
+            if not answered and timeout > SLOW_AFTER_S:
+                worker.demote()
+                answered = await _readable(loop, worker.connection, timeout - SLOW_AFTER_S)
+            if not answered:
+                await loop.run_in_executor(None, self._retire, worker)  # a kill and a join: not on the loop
+                raise _timed_out(timeout)
+            status, payload = worker.connection.recv()
+        except (EOFError, OSError) as exc:
+            self._retire(worker)
+            if worker.process.exitcode == -signal.SIGABRT:  # how an allocation beyond the cap ends a Rust program
+                raise self._out_of_memory() from exc
+            log.warning("a query engine stopped while running a query (exit code %s)", worker.process.exitcode)
+            return None
+        return self._outcome(worker, status, payload)
+
+    def _outcome(self, worker: _Worker, status: str, payload: object) -> QueryAnswer:
+        """What an engine's reply means; the engine goes back to the pool or, out of memory, is replaced."""
         if status == "memory":
             self._retire(worker)
             raise self._out_of_memory()
@@ -466,7 +538,7 @@ class WorkerPool:
             raise QueryError(payload)
         if status == "failure":
             raise EngineFailure("the query engine failed", str(payload))
-        return payload
+        return payload  # type: ignore[return-value]
 
     def _out_of_memory(self) -> QueryOutOfMemory:
         limit = f" ({self.memory_mb} MB)" if self.memory_mb else ""

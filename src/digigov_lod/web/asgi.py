@@ -2,7 +2,8 @@
 
 Most requests to a published release repeat earlier ones (the example queries, popular pages, the
 catalog), and their answers are immutable. Answering those on the event loop, without handing the
-request to a thread, is what lets one Python process keep up with a native SPARQL server. Every
+request to a thread, is what lets one Python process keep up with a native SPARQL server. A plain
+query the server has not seen is answered on the event loop too (:mod:`.sparql_fast`). Every
 other request goes, through a pool of threads, to the same Flask application that
 ``digigov-lod serve`` runs; what may be replayed (see :mod:`.response_cache`) is kept on the way.
 
@@ -26,6 +27,7 @@ from .bridge import ThreadBridge
 from .compression import Compressor, chosen_encoding
 from .response_cache import KEY_HEADERS, Recorder, RequestKey, ResponseStore, raw
 from .responses import DATA_POLICY
+from .sparql_fast import SparqlFastPath
 
 DEFAULT_THREADS = 8
 BODY_SECONDS = 10.0  # the longest a request body may take to arrive
@@ -203,7 +205,9 @@ def create_asgi_app(
     """The site for ``release_dir`` as an ASGI application (see the module docstring)."""
     settings = settings or from_environment()
     wsgi = create_app(settings, release_dir, response_cache=False)
-    return ReplayingFront(ThreadBridge(Compressor(wsgi), threads), ResponseStore(), max_request_bytes(settings))
+    bridge = ThreadBridge(Compressor(wsgi), threads)
+    fast = SparqlFastPath(wsgi.extensions["digigov"], bridge)  # plain queries skip the bridge and Flask
+    return ReplayingFront(fast, ResponseStore(), max_request_bytes(settings))
 
 
 def create_asgi_app_from_environment() -> ReplayingFront:

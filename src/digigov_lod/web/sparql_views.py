@@ -18,7 +18,7 @@ from ..messages import Message, message_of, worded
 from ..release import serialize
 from ..sparql.cache import LruCache
 from ..sparql.description import service_description
-from ..sparql.engine import EngineFailure, PoolBusy, QueryError, QueryTimeout
+from ..sparql.engine import EngineFailure, PoolBusy, QueryAnswer, QueryError, QueryTimeout
 from ..sparql.examples import find_example, load_examples
 from ..sparql.guard import QueryPlan, QueryRefused
 from ..sparql.service import QueryService, unknown_graphs_note
@@ -148,9 +148,37 @@ def _format_parameter(params: dict[str, list[str]]) -> str | None:
     return None
 
 
-def _negotiate(form: str, params: dict[str, list[str]]) -> Format:
+def negotiate(form: str, params: dict[str, list[str]], accept: str | None) -> Format:
+    """The format of a query's answer: ``?format=``/``?output=`` first, else the Accept header."""
     offered = (*RESULT_FORMATS, HTML) if form in ("SELECT", "ASK") else (*RDF_FORMATS, HTML)
-    return explicit(_format_parameter(params), offered) or choose(request.headers.get("Accept"), offered)
+    return explicit(_format_parameter(params), offered) or choose(accept, offered)
+
+
+def result_variant(query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> str:
+    """The part of a query answer's ETag that names the query and its dataset."""
+    key = hashlib.sha256(repr((query, default_graphs, named_graphs)).encode()).hexdigest()[:16]
+    return f"q{key}-"
+
+
+def result_headers(
+    answer: QueryAnswer,
+    fmt: Format,
+    unknown: tuple[str, ...],
+    params: dict[str, list[str]],
+    name: str,
+    max_rows: int,
+) -> list[tuple[str, str]]:
+    """The headers a query answer carries besides its representation's: rows, truncation, unknown
+    graphs, and a download's file name."""
+    headers = [("X-Result-Rows", str(answer.rows))]
+    if answer.truncated:
+        headers.append(("X-Result-Truncated", f"true; limit={max_rows}"))
+    if unknown:  # read as empty graphs; say so, so that a typo in a graph name does not pass silently
+        headers.append((UNKNOWN_GRAPHS_HEADER, ", ".join(f"<{iri}>" for iri in unknown)))
+    if fmt is not HTML and params.get("download", [""])[0] not in ("", "0", "false"):
+        # the results page's download links: a browser saves the file under a name that says what it is
+        headers.append(("Content-Disposition", f'attachment; filename="{name}.{DOWNLOAD_EXTENSIONS[fmt.key]}"'))
+    return headers
 
 
 @cache
@@ -193,7 +221,7 @@ def run_query(
     try:
         plan = service.plan(query)
         unknown = service.unknown_graphs(plan, default_graphs, named_graphs)
-        fmt = _negotiate(plan.form, params)
+        fmt = negotiate(plan.form, params, request.headers.get("Accept"))
         engine_format = SPARQL_JSON if fmt is HTML and plan.form in ("SELECT", "ASK") else fmt
         engine_format = TURTLE if engine_format is HTML else engine_format
         answer = service.answer(query, plan, engine_format.key, default_graphs, named_graphs)
@@ -243,16 +271,9 @@ def run_query(
         )
     else:
         body = answer.body
-    key = hashlib.sha256(repr((query, default_graphs, named_graphs)).encode()).hexdigest()[:16]
-    response = representation(body, fmt, variant=f"q{key}-")
-    response.headers["X-Result-Rows"] = str(answer.rows)
-    if answer.truncated:
-        response.headers["X-Result-Truncated"] = f"true; limit={site.settings.max_result_rows}"
-    if unknown:  # read as empty graphs; say so, so that a typo in a graph name does not pass silently
-        response.headers[UNKNOWN_GRAPHS_HEADER] = ", ".join(f"<{iri}>" for iri in unknown)
-    if fmt is not HTML and params.get("download", [""])[0] not in ("", "0", "false"):
-        # the results page's download links: a browser saves the file under a name that says what it is
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{DOWNLOAD_EXTENSIONS[fmt.key]}"'
+    response = representation(body, fmt, variant=result_variant(query, default_graphs, named_graphs))
+    for header, value in result_headers(answer, fmt, unknown, params, name, site.settings.max_result_rows):
+        response.headers[header] = value
     return response
 
 
