@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
+from .errors import Unavailable
 from .formats import NTRIPLES as NTRIPLES_FORMAT
 from .formats import RDF_FORMATS, Format, rdf_by_extension
 from .messages import Message
@@ -263,11 +264,13 @@ class ReleaseNotFound(Exception):
     """The release folder is missing or incomplete."""
 
 
-class DamagedFile(ReleaseNotFound):
+class DamagedFile(ReleaseNotFound, Unavailable):
     """A file of the release no longer matches its manifest (changed, missing or unreadable).
 
-    Its message names the file only, never the server's path, so it can be shown to clients; it is a
-    :class:`ReleaseNotFound` for the command line, which cannot use such a release either."""
+    Its message names the file only, never the server's path, so it can be shown to clients (a 503);
+    it is a :class:`ReleaseNotFound` for the command line, which cannot use such a release either."""
+
+    title = Message("Service unavailable", "Inte tillgänglig")
 
     def __init__(self, name: str, reason: str) -> None:
         self.name = name
