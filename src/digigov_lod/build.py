@@ -140,7 +140,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
     graph = checked.graph
     version = content_version(graph)
     progress(f"Writing release {version} to {settings.release_dir} …")
-    created = _previous_timestamp(settings, version) or now_utc()
+    created = _previous_timestamp(settings, version) or now_utc(settings.source_date_epoch)
     with ReleaseWriter(settings.release_dir) as writer:
         writer.add_dumps(graph)
         progress("Deriving metadata (catalog, VoID …) …")

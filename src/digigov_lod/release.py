@@ -253,10 +253,9 @@ class ReleaseWriter:
         self._let_go()
 
 
-def now_utc() -> str:
-    """The build time; ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) pins it."""
-    pinned = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.fromtimestamp(int(pinned), UTC) if pinned.isdigit() else datetime.now(UTC)
+def now_utc(pinned: int | None = None) -> str:
+    """The build time; ``pinned`` (``SOURCE_DATE_EPOCH``, the reproducible-builds convention) fixes it."""
+    moment = datetime.fromtimestamp(pinned, UTC) if pinned is not None else datetime.now(UTC)
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 

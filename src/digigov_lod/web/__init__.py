@@ -14,7 +14,6 @@ downloads stay available.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -124,5 +123,4 @@ def url_with(**changes: str | None) -> str:
 def create_app_from_environment() -> Flask:
     """Entry point for any WSGI server, e.g. ``gunicorn -k gthread 'digigov_lod.web:create_app_from_environment()'``
     (production uses :func:`digigov_lod.web.asgi.create_asgi_app_from_environment`)."""
-    release = os.environ.get("DIGIGOV_RELEASE_DIR")
-    return create_app(from_environment(), Path(release) if release else None)
+    return create_app(from_environment())
