@@ -148,6 +148,8 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
             derived = derive(graph, list(writer.files), ReleaseContext(version, created, settings))
         except MetadataInvalid as exc:
             raise BuildFailed(f"The derived metadata is invalid; nothing was published.\n\n{exc}") from exc
+        except SourceError as exc:  # the catalog's facts (data/catalog.toml)
+            raise BuildFailed(str(exc)) from exc
         for item in derived:
             writer.add_bytes(item.name, item.data, item.media_type, item.role)
         writer.add_bytes(

@@ -42,6 +42,11 @@ class Settings:
         return self.project_root / "data"
 
     @property
+    def catalog_file(self) -> Path:
+        """The catalog's facts, as the publisher states them (titles, contact, licence …)."""
+        return self.data_dir / "catalog.toml"
+
+    @property
     def ontology_dir(self) -> Path:
         return self.project_root / "ontology"
 
