@@ -283,6 +283,9 @@ class DamagedFile(ReleaseNotFound, Unavailable):
             )
         )
 
+    def __reduce__(self) -> tuple[type[DamagedFile], tuple[str, str]]:
+        return type(self), (self.name, self.reason)  # made again from what it was made of
+
 
 #: What identifies one state of a file on disk: a write changes the size or the change time (which no
 #: tool can set back), a replacement the inode; then the file is hashed again.
