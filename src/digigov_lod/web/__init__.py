@@ -19,16 +19,14 @@ from urllib.parse import urlencode
 
 from flask import Flask, request
 from rdflib import Graph
-from werkzeug.exceptions import HTTPException
 
 from .. import __version__
 from ..config import Settings, from_environment
-from ..errors import PublishedError
 from ..release import DamagedFile, Release
 from ..sparql.dataset import NAMED_GRAPHS
 from .i18n import reader_language
 from .response_cache import ResponseCache
-from .responses import add_common_headers, render_error
+from .responses import add_common_headers, install_error_handler
 from .site import Site, current_site
 
 #: Blueprints that answer from the knowledge graph held in memory (the SPARQL one through its labels).
@@ -70,8 +68,7 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     app.jinja_env.globals["release_version"] = release.version
     app.jinja_env.globals["url_with"] = url_with
 
-    app.register_error_handler(PublishedError, render_error)  # what views raise, DamagedFile among them
-    app.register_error_handler(HTTPException, render_error)  # werkzeug's own: unknown path, method …
+    install_error_handler(app)  # also for the paths no blueprint answers
 
     if response_cache:
         app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]

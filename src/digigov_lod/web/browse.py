@@ -24,10 +24,11 @@ from ..messages import Message
 from ..namespaces import SCHEMA, vocab_namespace
 from .i18n import reader_language
 from .rdf_view import node_view
-from .responses import representation
+from .responses import install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("browse", __name__)
+blueprint.record_once(install_error_handler)
 
 Cells = list[list[dict[str, Any]]]
 

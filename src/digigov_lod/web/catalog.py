@@ -23,10 +23,11 @@ from ..formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, rdf_by_ext
 from .i18n import reader_language
 from .negotiation import choose, explicit
 from .rdf_view import node_view, sections
-from .responses import representation
+from .responses import install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("catalog", __name__)
+blueprint.record_once(install_error_handler)
 
 #: Offered in this order: the first is the default for ``Accept: */*`` or no Accept header.
 CATALOG_FORMATS: tuple[Format, ...] = (RDFXML, TURTLE, JSONLD, NTRIPLES, HTML)

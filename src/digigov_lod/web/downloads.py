@@ -18,10 +18,11 @@ from ..messages import Message
 from .engine import NAMED_GRAPHS
 from .i18n import reader_language
 from .negotiation import choose, explicit
-from .responses import representation
+from .responses import install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("downloads", __name__)
+blueprint.record_once(install_error_handler)
 DOWNLOAD_ROLES = ("dump", "dump-gzip")
 
 

@@ -20,10 +20,11 @@ from ..jsonld import NoSuchResource, Options, json_text, script_element, snippet
 from ..jsonld.frames import DEFAULT_DEPTH
 from ..messages import Message
 from .i18n import reader_language
-from .responses import representation
+from .responses import install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("embed", __name__)
+blueprint.record_once(install_error_handler)
 
 _cache: dict[tuple[str, str, str, str, int], dict[str, Any]] = {}
 _cache_lock = threading.Lock()

@@ -22,10 +22,11 @@ from .embed import cached_snippet
 from .i18n import reader_language
 from .negotiation import choose, explicit
 from .rdf_view import node_view, property_rows, types_of
-from .responses import representation
+from .responses import install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("resources", __name__)
+blueprint.record_once(install_error_handler)
 DOC_FORMATS: tuple[Format, ...] = (HTML, *RDF_FORMATS)
 #: How deep the page's own JSON-LD goes: the linked things with their names, no further (the
 #: conference's snippet is 4 KB so, 45 KB at the /embed default); /embed keeps its documented default.

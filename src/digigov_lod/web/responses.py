@@ -6,7 +6,8 @@ import json
 import logging
 from html import escape
 
-from flask import Response, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request
+from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException
 
 from ..errors import NotAcceptable, PublishedError, ServerFault
@@ -127,6 +128,14 @@ def render_error(exc: PublishedError | HTTPException) -> Response:
     response = error(exc.status, exc.message, exc.title, suggestion=exc.suggestion)
     response.headers.update(exc.headers)
     return response
+
+
+def install_error_handler(app: Flask | BlueprintSetupState) -> None:
+    """:func:`render_error` for the whole app; each blueprint that raises does it on registration
+    (``blueprint.record_once(install_error_handler)``), so it also holds in an app of one blueprint."""
+    target = app.app if isinstance(app, BlueprintSetupState) else app
+    target.register_error_handler(PublishedError, render_error)  # what views raise, DamagedFile among them
+    target.register_error_handler(HTTPException, render_error)  # werkzeug's own: unknown path, method …
 
 
 def from_werkzeug(exc: HTTPException) -> PublishedError:

@@ -28,10 +28,11 @@ from .engine import dataset_sizes, graph_sizes, query_service
 from .i18n import reader_language
 from .negotiation import choose, explicit
 from .rdf_view import result_cell
-from .responses import UNKNOWN_GRAPHS_HEADER, representation
+from .responses import UNKNOWN_GRAPHS_HEADER, install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("sparql", __name__)
+blueprint.record_once(install_error_handler)
 log = logging.getLogger(__name__)
 
 FORM_TYPE = "application/x-www-form-urlencoded"
