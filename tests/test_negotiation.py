@@ -50,8 +50,10 @@ def test_nothing_acceptable() -> None:
 
 
 def test_malformed_ranges_are_ignored_not_fatal() -> None:
-    ranges = parse_accept("text/turtle;q=abc, , garbage, application/ld+json")
-    assert [(r.type, r.subtype, r.q) for r in ranges] == [("text", "turtle", 0.0), ("application", "ld+json", 1.0)]
+    ranges = parse_accept("text/turtle;q=abc, , garbage, Application/LD+JSON; charset=utf-8")
+    assert ranges.quality("text/turtle") == 0 and ranges.quality("application/ld+json") == 1
+    assert choose("text/turtle;q=abc, , garbage, application/ld+json", DOC) is JSONLD
+    assert choose("text/html, *; q=.2", (TURTLE, HTML)) is HTML and choose("*; q=.2", (TURTLE,)) is TURTLE
 
 
 def test_explicit_format_by_key_or_media_type() -> None:

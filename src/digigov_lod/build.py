@@ -143,7 +143,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
     graph = checked.graph
     version = content_version(graph)
     progress(f"Writing release {version} to {settings.release_dir} …")
-    created = _previous_timestamp(settings, version) or now_utc()
+    created = _previous_timestamp(settings, version) or now_utc(settings.source_date_epoch)
     with ReleaseWriter(settings.release_dir) as writer:
         writer.add_dumps(graph)
         progress("Deriving metadata (catalog, VoID …) …")
@@ -151,6 +151,8 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
             derived = derive(graph, list(writer.files), ReleaseContext(version, created, settings))
         except MetadataInvalid as exc:
             raise BuildFailed(f"The derived metadata is invalid; nothing was published.\n\n{exc}") from exc
+        except SourceError as exc:  # the catalog's facts (data/catalog.toml)
+            raise BuildFailed(str(exc)) from exc
         for item in derived:
             writer.add_bytes(item.name, item.data, item.media_type, item.role)
         # made of the files just written (the catalog included), so the catalog cannot state its size or checksum

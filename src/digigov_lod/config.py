@@ -1,12 +1,15 @@
 """Settings, read from environment variables (``DIGIGOV_*``) with sensible defaults.
 
-One frozen object is passed to the build and the web app, so nothing else reads the
-environment.
+One frozen object is passed to the build and the web app, so nothing else reads the environment
+(``tests/test_settings.py`` holds every other module to that). How gunicorn runs the site
+(processes, threads, access log) is a :class:`ServerSettings` of its own, read by the gunicorn
+configuration and the ASGI entry point.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,10 +37,17 @@ class Settings:
     engine_memory_mb: int = 1024  # address space of one query engine process; 0: no cap
     sparql_endpoint: str | None = None  # a SPARQL 1.1 query endpoint that answers instead of the embedded engine
     sparql_default_graph: str | None = None  # where that engine holds the dataset's default graph (Virtuoso)
+    #: ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention): the build time, pinned; None: now.
+    source_date_epoch: int | None = None
 
     @property
     def data_dir(self) -> Path:
         return self.project_root / "data"
+
+    @property
+    def catalog_file(self) -> Path:
+        """The catalog's facts, as the publisher states them (titles, contact, licence …)."""
+        return self.data_dir / "catalog.toml"
 
     @property
     def ontology_dir(self) -> Path:
@@ -52,7 +62,30 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def from_environment(env: dict[str, str] | None = None) -> Settings:
+@dataclass(frozen=True)
+class ServerSettings:
+    """How gunicorn serves the site (``make run``): read in its master and in each worker."""
+
+    web_workers: int = 2  # processes
+    web_threads: int = 8  # threads per process for requests that are not replayed
+    access_log: str | None = "-"  # gunicorn's accesslog: "-" is stderr, None none
+    header_timeout_s: float = 15.0  # a client that takes longer to send its headers gets a 408
+    sockets_handed_over: bool = False  # GUNICORN_FD / LISTEN_FDS: listen on those (systemd, a re-exec)
+
+
+def _converted(env: Mapping[str, str], numeric: dict[str, tuple[str, Callable[[str], object]]]) -> dict[str, object]:
+    """The numeric settings present in ``env``; a bad value is refused with the variable's name."""
+    changes: dict[str, object] = {}
+    for variable, (name, convert) in numeric.items():
+        if variable in env:
+            try:
+                changes[name] = convert(env[variable])
+            except ValueError as exc:
+                raise ValueError(f"{variable} must be a number, got {env[variable]!r}") from exc
+    return changes
+
+
+def from_environment(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``DIGIGOV_BASE_IRI``, ``DIGIGOV_RELEASE_DIR``, ``DIGIGOV_QUERY_TIMEOUT`` …"""
     env = dict(os.environ if env is None else env)
     settings = Settings()
@@ -73,16 +106,36 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         changes["sparql_endpoint"] = env["DIGIGOV_SPARQL_ENDPOINT"]
     if env.get("DIGIGOV_SPARQL_DEFAULT_GRAPH"):
         changes["sparql_default_graph"] = env["DIGIGOV_SPARQL_DEFAULT_GRAPH"]
-    numeric = {
+    numeric: dict[str, tuple[str, Callable[[str], object]]] = {
         "DIGIGOV_QUERY_TIMEOUT": ("query_timeout_s", float),
         "DIGIGOV_MAX_QUERY_BYTES": ("max_query_bytes", int),
         "DIGIGOV_MAX_RESULT_ROWS": ("max_result_rows", int),
         "DIGIGOV_ENGINE_MEMORY_MB": ("engine_memory_mb", int),
     }
-    for variable, (name, convert) in numeric.items():
-        if variable in env:
-            try:
-                changes[name] = convert(env[variable])
-            except ValueError as exc:
-                raise ValueError(f"{variable} must be a number, got {env[variable]!r}") from exc
+    changes.update(_converted(env, numeric))
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {epoch!r}")
+        changes["source_date_epoch"] = int(epoch)
     return settings.with_overrides(**changes)
+
+
+def server_from_environment(env: Mapping[str, str] | None = None) -> ServerSettings:
+    """ServerSettings from ``DIGIGOV_WEB_WORKERS``, ``DIGIGOV_WEB_THREADS``, ``DIGIGOV_ACCESS_LOG``,
+    ``DIGIGOV_HEADER_TIMEOUT``, and gunicorn's and systemd's ``GUNICORN_FD`` / ``LISTEN_FDS``."""
+    env = dict(os.environ if env is None else env)
+    numeric: dict[str, tuple[str, Callable[[str], object]]] = {
+        "DIGIGOV_WEB_WORKERS": ("web_workers", int),
+        "DIGIGOV_WEB_THREADS": ("web_threads", int),
+        "DIGIGOV_HEADER_TIMEOUT": ("header_timeout_s", float),
+    }
+    changes = _converted(env, numeric)
+    if "DIGIGOV_ACCESS_LOG" in env:
+        changes["access_log"] = env["DIGIGOV_ACCESS_LOG"] or None  # empty: no access log
+    changes["sockets_handed_over"] = bool(env.get("GUNICORN_FD") or env.get("LISTEN_FDS"))
+    server = replace(ServerSettings(), **changes)
+    for variable, count in (("DIGIGOV_WEB_WORKERS", server.web_workers), ("DIGIGOV_WEB_THREADS", server.web_threads)):
+        if count < 1:
+            raise ValueError(f"{variable} must be at least 1, got {count}")
+    return server

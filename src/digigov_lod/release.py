@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
+from .errors import Unavailable
 from .formats import NTRIPLES as NTRIPLES_FORMAT
 from .formats import RDF_FORMATS, Format, rdf_by_extension
 from .messages import Message
@@ -254,10 +255,9 @@ class ReleaseWriter:
         self._let_go()
 
 
-def now_utc() -> str:
-    """The build time; ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) pins it."""
-    pinned = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.fromtimestamp(int(pinned), UTC) if pinned.isdigit() else datetime.now(UTC)
+def now_utc(pinned: int | None = None) -> str:
+    """The build time; ``pinned`` (``SOURCE_DATE_EPOCH``, the reproducible-builds convention) fixes it."""
+    moment = datetime.fromtimestamp(pinned, UTC) if pinned is not None else datetime.now(UTC)
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -265,11 +265,13 @@ class ReleaseNotFound(Exception):
     """The release folder is missing or incomplete."""
 
 
-class DamagedFile(ReleaseNotFound):
+class DamagedFile(ReleaseNotFound, Unavailable):
     """A file of the release no longer matches its manifest (changed, missing or unreadable).
 
-    Its message names the file only, never the server's path, so it can be shown to clients; it is a
-    :class:`ReleaseNotFound` for the command line, which cannot use such a release either."""
+    Its message names the file only, never the server's path, so it can be shown to clients (a 503);
+    it is a :class:`ReleaseNotFound` for the command line, which cannot use such a release either."""
+
+    title = Message("Service unavailable", "Inte tillgänglig")
 
     def __init__(self, name: str, reason: str) -> None:
         self.name = name
@@ -282,6 +284,9 @@ class DamagedFile(ReleaseNotFound):
                 "så varken den eller något som görs av den lämnas ut förrän utgåvan har byggts om.",
             )
         )
+
+    def __reduce__(self) -> tuple[type[DamagedFile], tuple[str, str]]:
+        return type(self), (self.name, self.reason)  # made again from what it was made of
 
 
 #: What identifies one state of a file on disk: a write changes the size or the change time (which no

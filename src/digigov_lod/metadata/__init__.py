@@ -49,11 +49,13 @@ def _files(graph: Graph, stem: str, formats: tuple[Format, ...], role: str) -> l
 def build_catalog(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContext) -> tuple[Graph, str]:
     """The validated DCAT catalog and its validation report (per profile, with timings and the
     waived known defects of the official shapes); raises :class:`MetadataInvalid` otherwise."""
+    from .catalog_facts import load_facts
     from .dcat import UnlabelledTerms, catalog_graph
     from .dcat_validation import report, validate_catalog
 
+    facts = load_facts(context.settings.catalog_file)  # a SourceError names the file and line
     try:
-        catalog = catalog_graph(graph, dumps, context.base, context.version, context.created)
+        catalog = catalog_graph(graph, dumps, context.base, context.version, context.created, facts=facts)
     except UnlabelledTerms as exc:
         raise MetadataInvalid(str(exc)) from exc
     results = validate_catalog(catalog)

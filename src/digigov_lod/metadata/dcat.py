@@ -21,28 +21,18 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, XSD
 
+from ..config import Settings
 from ..formats import NQUADS, RDF_FORMATS, Format
 from ..iris import thing_iri
 from ..namespaces import ADMS, SCHEMA, SPDX, VCARD, bind_prefixes, vocab_namespace
 from ..release import DATASET_DUMP, ReleaseFile
 from . import vocabularies as voc
-from .vocabularies import ACCESS_RIGHT, COUNTRY, DATA_THEME, FREQUENCY, LANGUAGE, PLANNED_AVAILABILITY
+from .catalog_facts import Facts, add_facts, load_facts
 from .void import vocabularies_used
 
 DCATAP = "http://data.europa.eu/r5r/"
 DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's DCAT namespace is DCAT 2
-AVAILABILITY = URIRef(DCATAP + "availability")
-#: The date the dataset was first published by this project (dct:issued stays fixed across releases).
-FIRST_ISSUED = "2026-11-29"
-CONFERENCE_START, CONFERENCE_END = "2017-12-05", "2017-12-06"
 SPARQL_PROTOCOL = URIRef("http://www.w3.org/TR/sparql11-protocol/")
-
-# The report gives these; the knowledge graph's values win when it has them.
-PUBLISHER_SLUG = "sambruk"
-CONTACT_SLUG = "sambruk-claes-olof-olsson"
-CONTACT_NAME = "Claes-Olof Olsson"
-CONTACT_EMAIL = "claes-olof.olsson@sambruk.se"
-PUBLISHER_NAME = {"sv": "Föreningen Sambruk", "en": "The Sambruk association"}
 
 # Vocabularies the graph may use, with their titles (for dct:conformsTo); the own one is added by base.
 KNOWN_VOCABULARIES = {
@@ -73,6 +63,7 @@ class CatalogSource:
     base: str
     version: str
     created: str  # ISO 8601 UTC
+    facts: Facts  # the publisher's, from data/catalog.toml (see .catalog_facts)
 
     # ---- the IRIs of the catalog's entities (one place) ----
     @property
@@ -133,22 +124,26 @@ class CatalogSource:
 
     @property
     def publisher(self) -> URIRef:
-        return URIRef(thing_iri(self.base, "organization", PUBLISHER_SLUG))
+        return URIRef(thing_iri(self.base, "organization", self.facts["publisher"]["slug"]))
 
     @property
     def contact(self) -> URIRef:
         """The publisher's contact point in the knowledge graph, else one minted by convention."""
         known = self.graph.value(self.publisher, SCHEMA.contactPoint)
-        return known if isinstance(known, URIRef) else URIRef(thing_iri(self.base, "contact", CONTACT_SLUG))
+        return (
+            known
+            if isinstance(known, URIRef)
+            else URIRef(thing_iri(self.base, "contact", self.facts["contact"]["slug"]))
+        )
 
     @property
     def contact_name(self) -> str:
-        """The name of the person whose contact point it is (the report names Claes-Olof Olsson)."""
+        """The name of the person whose contact point it is (else the one in the facts)."""
         for person in self.graph.subjects(SCHEMA.contactPoint, self.contact):
             if (person, RDF.type, SCHEMA.Person) in self.graph:
                 names = {o.language: str(o) for o in self.graph.objects(person, SCHEMA.name) if isinstance(o, Literal)}
                 return names.get("sv") or names.get("en") or next(iter(names.values()))
-        return CONTACT_NAME
+        return str(self.facts["contact"]["name"])
 
     @property
     def created_date(self) -> Literal:
@@ -189,21 +184,9 @@ def dcat_ap_profile(g: Graph, src: CatalogSource) -> None:
 def _catalog(g: Graph, src: CatalogSource) -> None:
     c = src.catalog
     g.add((c, RDF.type, DCAT.Catalog))
-    for t in sv_en("DigiGov 2017 – länkade öppna data", "DigiGov 2017 – linked open data"):
-        g.add((c, DCTERMS.title, t))
-    for d in sv_en(
-        "Katalog över länkade öppna data om Sambruks rapport från konferensen DigiGov 2017: "
-        "kunskapsgrafen, dess nedladdningsbara filer och SPARQL-tjänsten.",
-        "Catalogue of linked open data about Sambruk's report on the DigiGov 2017 conference: "
-        "the knowledge graph, its downloadable files and the SPARQL service.",
-    ):
-        g.add((c, DCTERMS.description, d))
+    add_facts(g, c, src.facts, "catalog")
     g.add((c, DCTERMS.publisher, src.publisher))
-    g.add((c, DCTERMS.issued, Literal(FIRST_ISSUED, datatype=XSD.date)))
     g.add((c, DCTERMS.modified, src.created_date))
-    for lang in (LANGUAGE.SWE, LANGUAGE.ENG):
-        g.add((c, DCTERMS.language, lang))
-    g.add((c, DCTERMS.spatial, COUNTRY.SWE))
     g.add((c, FOAF.homepage, src.landing_page))
     g.add((src.landing_page, RDF.type, FOAF.Document))
     g.add((c, DCAT.themeTaxonomy, voc.DATA_THEME_SCHEME))
@@ -215,47 +198,11 @@ def _catalog(g: Graph, src: CatalogSource) -> None:
 def _dataset(g: Graph, src: CatalogSource) -> None:
     d = src.dataset
     g.add((d, RDF.type, DCAT.Dataset))
-    for t in sv_en("DigiGov 2017 – kunskapsgraf", "DigiGov 2017 – knowledge graph"):
-        g.add((d, DCTERMS.title, t))
-    for text in sv_en(
-        "Kunskapsgraf över Sambruks rapport ”Intryck från DigiGov-konferensen i Kista, den 5-6 december 2017”. "
-        "Grafen beskriver konferensen om digitaliseringen av den offentliga sektorn, dess dagar, pass och "
-        "workshoppar, personer och organisationer som rapporten nämner, platser och rapportens egna avsnitt; "
-        "varje uppgift pekar på det avsnitt i rapporten den kommer från. Texter på svenska och engelska, "
-        "modellerade med schema.org och ett litet eget ordförråd.",
-        "Knowledge graph of Sambruk's report 'Impressions from the DigiGov conference in Kista, 5–6 December "
-        "2017'. It describes the conference on the digitalisation of the public sector, its days, sessions and "
-        "workshops, the people and organisations the report names, places and the report's own sections; "
-        "every statement points to the section of the report it comes from. Texts in Swedish and English, "
-        "modelled with schema.org and a small own vocabulary.",
-    ):
-        g.add((d, DCTERMS.description, text))
-    keywords = {
-        "sv": [
-            "DigiGov",
-            "digitalisering",
-            "offentlig sektor",
-            "e-förvaltning",
-            "konferens",
-            "Sambruk",
-            "länkade data",
-        ],
-        "en": ["DigiGov", "digitalisation", "public sector", "e-government", "conference", "Sambruk", "linked data"],
-    }
-    for lang, words in keywords.items():
-        for word in words:
-            g.add((d, DCAT.keyword, Literal(word, lang=lang)))
-    for theme in (DATA_THEME.GOVE, DATA_THEME.TECH):
-        g.add((d, DCAT.theme, theme))
-    g.add((d, DCTERMS.spatial, COUNTRY.SWE))
+    add_facts(g, d, src.facts, "dataset")
     g.add((d, DCTERMS.temporal, src.temporal))
     g.add((src.temporal, RDF.type, DCTERMS.PeriodOfTime))
-    g.add((src.temporal, DCAT.startDate, Literal(CONFERENCE_START, datatype=XSD.date)))
-    g.add((src.temporal, DCAT.endDate, Literal(CONFERENCE_END, datatype=XSD.date)))
-    for lang in (LANGUAGE.SWE, LANGUAGE.ENG):
-        g.add((d, DCTERMS.language, lang))
+    add_facts(g, src.temporal, src.facts, "dataset.temporal")
     g.add((d, DCTERMS.identifier, Literal(str(d))))
-    g.add((d, DCTERMS.issued, Literal(FIRST_ISSUED, datatype=XSD.date)))
     g.add((d, DCTERMS.modified, src.created_date))
     g.add((d, DCAT_VERSION, Literal(src.version)))
     g.add((d, OWL.versionInfo, Literal(src.version)))  # DCAT-AP 2.x reads owl:versionInfo
@@ -266,27 +213,12 @@ def _dataset(g: Graph, src: CatalogSource) -> None:
         "validated against the project's SHACL shapes before publication.",
     ):
         g.add((d, ADMS.versionNotes, note))
-    g.add((d, DCTERMS.accrualPeriodicity, FREQUENCY.IRREG))
-    g.add((d, DCTERMS.accessRights, ACCESS_RIGHT.PUBLIC))
-    g.add((d, DCTERMS.license, voc.CC_BY_4))  # DCAT-AP-SE reads the dataset licence too
     g.add((d, DCTERMS.publisher, src.publisher))
     g.add((d, DCAT.contactPoint, src.contact))
     g.add((d, DCAT.landingPage, src.landing_page))
     g.add((d, DCTERMS.provenance, src.provenance))
     g.add((src.provenance, RDF.type, DCTERMS.ProvenanceStatement))
-    for text in sv_en(
-        "Handöverförd från Sambruks publicerade rapport (webbsida). Varje resurs anger med prov:wasDerivedFrom "
-        "vilket avsnitt av rapporten den bygger på. Ett fåtal uppgifter som rapporten inte ger (bekräftade "
-        "Wikidata-länkar, officiella titlar, arrangörer, konferensens webbplats) kommer från projektets "
-        "referensanteckningar och är märkta som sådana i grafen. "
-        "Grafen valideras mot projektets SHACL-former vid varje bygge.",
-        "Transcribed by hand from Sambruk's published report (a web page). Every resource names, with "
-        "prov:wasDerivedFrom, the section of the report it is based on. The few facts the report does not "
-        "give (confirmed Wikidata links, official titles, the organisers, the conference web site) come from "
-        "the project's reference notes and are marked as such in the graph. "
-        "The graph is validated against the project's SHACL shapes at every build.",
-    ):
-        g.add((src.provenance, RDFS.label, text))
+    add_facts(g, src.provenance, src.facts, "dataset.provenance")
     for namespace in src.vocabularies():
         standard = URIRef(namespace)
         g.add((d, DCTERMS.conformsTo, standard))
@@ -359,26 +291,15 @@ def _file_distribution(g: Graph, src: CatalogSource, dist: URIRef, name: str, fm
         g.add((dist, DCTERMS.format, voc.file_type(fmt.eu_file_type)))
     if gz:
         g.add((dist, DCAT.compressFormat, voc.iana("application/gzip")))
-    g.add((dist, DCTERMS.license, voc.CC_BY_4))
     g.add((dist, DCTERMS.issued, src.created_date))
     g.add((dist, DCTERMS.modified, src.created_date))
-    g.add((dist, AVAILABILITY, PLANNED_AVAILABILITY.STABLE))
-    for lang in (LANGUAGE.SWE, LANGUAGE.ENG):
-        g.add((dist, DCTERMS.language, lang))
+    add_facts(g, dist, src.facts, "dump_distributions")
 
 
 def _service(g: Graph, src: CatalogSource) -> None:
     s = src.service
     g.add((s, RDF.type, DCAT.DataService))
-    for t in sv_en("SPARQL-tjänst för DigiGov 2017", "SPARQL service for DigiGov 2017"):
-        g.add((s, DCTERMS.title, t))
-    for text in sv_en(
-        "SPARQL 1.1-frågetjänst (protokollet: GET och POST) över kunskapsgrafen. Tjänstebeskrivningen "
-        "(SPARQL 1.1 Service Description) finns på samma adress.",
-        "SPARQL 1.1 query service (the protocol: GET and POST) over the knowledge graph. The service "
-        "description (SPARQL 1.1 Service Description) is served at the same address.",
-    ):
-        g.add((s, DCTERMS.description, text))
+    add_facts(g, s, src.facts, "service")
     g.add((s, DCAT.endpointURL, src.sparql_endpoint))
     g.add((s, DCAT.endpointDescription, src.sparql_endpoint))
     g.add((src.sparql_endpoint, RDF.type, RDFS.Resource))
@@ -389,11 +310,6 @@ def _service(g: Graph, src: CatalogSource) -> None:
     g.add((s, DCTERMS.publisher, src.publisher))
     g.add((s, DCAT.contactPoint, src.contact))
     g.add((s, DCAT.landingPage, src.landing_page))
-    for word in (Literal("SPARQL", lang="en"), Literal("SPARQL", lang="sv"), *sv_en("länkade data", "linked data")):
-        g.add((s, DCAT.keyword, word))
-    g.add((s, DCAT.theme, DATA_THEME.GOVE))
-    g.add((s, DCTERMS.accessRights, ACCESS_RIGHT.PUBLIC))
-    g.add((s, DCTERMS.license, voc.CC_BY_4))
     g.add((s, DCTERMS.format, voc.file_type("SPARQLQ")))
 
 
@@ -406,16 +322,17 @@ def _agents(g: Graph, src: CatalogSource) -> None:
     p = src.publisher
     g.add((p, RDF.type, FOAF.Agent))
     g.add((p, RDF.type, FOAF.Organization))
-    names = _graph_text(src.graph, p, SCHEMA.name) or PUBLISHER_NAME
+    publisher_name: dict[str, str] = src.facts["publisher"]["name"]
+    names = _graph_text(src.graph, p, SCHEMA.name) or publisher_name
     for lang, name in names.items():
         g.add((p, FOAF.name, Literal(name, lang=lang)))
     c = src.contact
     g.add((c, RDF.type, VCARD.Kind))
     g.add((c, RDF.type, VCARD.Individual))
     g.add((c, VCARD.fn, Literal(src.contact_name)))
-    email = src.graph.value(c, SCHEMA.email) or CONTACT_EMAIL
+    email = src.graph.value(c, SCHEMA.email) or src.facts["contact"]["email"]
     g.add((c, VCARD.hasEmail, URIRef(f"mailto:{email}")))
-    org = PUBLISHER_NAME["sv"]
+    org = publisher_name["sv"]
     g.add((c, VCARD["organization-name"], Literal(org, lang="sv")))
 
 
@@ -427,7 +344,6 @@ def _agents(g: Graph, src: CatalogSource) -> None:
 def dcat_ap_se_profile(g: Graph, src: CatalogSource) -> None:
     """What DCAT-AP-SE adds: CC0 catalog licence, publisher type and identifier, a richer contact,
     and a distribution that points at the SPARQL service (how the portal recognises an API)."""
-    g.add((src.catalog, DCTERMS.license, voc.CC0))
     p = src.publisher
     g.add((p, DCTERMS.type, voc.PUBLISHER_TYPE.NonProfitOrganisation))
     number = src.graph.value(p, vocab_namespace(src.base).organisationNumber)
@@ -468,20 +384,10 @@ def _contact_details(g: Graph, src: CatalogSource) -> None:
 def _api_distribution(g: Graph, src: CatalogSource) -> None:
     dist = src.api_distribution
     g.add((dist, RDF.type, DCAT.Distribution))
-    for t in sv_en("SPARQL-tjänst (API)", "SPARQL service (API)"):
-        g.add((dist, DCTERMS.title, t))
-    for text in sv_en(
-        "Frågor mot hela kunskapsgraf via SPARQL 1.1-protokollet; svar som SPARQL JSON, XML, CSV eller TSV, "
-        "grafer som Turtle, JSON-LD, N-Triples eller RDF/XML.",
-        "Queries over the whole knowledge graph through the SPARQL 1.1 protocol; results as SPARQL JSON, XML, "
-        "CSV or TSV, graphs as Turtle, JSON-LD, N-Triples or RDF/XML.",
-    ):
-        g.add((dist, DCTERMS.description, text))
+    add_facts(g, dist, src.facts, "api_distribution")
     g.add((dist, DCAT.accessURL, src.sparql_endpoint))
     g.add((dist, DCAT.accessService, src.service))
     g.add((dist, DCTERMS.format, voc.file_type("SPARQLQ")))
-    g.add((dist, DCTERMS.license, voc.CC_BY_4))
-    g.add((dist, AVAILABILITY, PLANNED_AVAILABILITY.STABLE))
 
 
 PROFILES: tuple[Profile, ...] = (dcat_ap_profile, dcat_ap_se_profile)
@@ -498,10 +404,14 @@ def catalog_graph(
     version: str,
     created: str,
     profiles: tuple[Profile, ...] = PROFILES,
+    facts: Facts | None = None,
 ) -> Graph:
-    """The release's catalog: every profile applied in order, then the vocabulary terms labelled."""
+    """The release's catalog: every profile applied in order, then the vocabulary terms labelled.
+
+    ``facts``: the publisher's (default: the project's ``data/catalog.toml``)."""
     dump_files = tuple(d for d in dumps if d.role in ("dump", "dump-gzip"))
-    src = CatalogSource(graph, dump_files, base, version, created)
+    facts = facts if facts is not None else load_facts(Settings().catalog_file)
+    src = CatalogSource(graph, dump_files, base, version, created, facts)
     catalog = bind_prefixes(Graph(), base)
     catalog.bind("dcatap", DCATAP)
     catalog.bind("catalog", f"{src.document}#")

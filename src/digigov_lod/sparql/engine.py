@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..messages import Message
+from ..errors import BadRequest, ServerFault, Unavailable
+from ..messages import Message, worded
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,11 @@ class QueryAnswer:
     truncated: bool
 
 
-class QueryError(ValueError):
+class QueryError(BadRequest, ValueError):
     """The engine rejected the query (syntax error, unknown prefix …)."""
 
 
-class QueryTimeout(Exception):
+class QueryTimeout(Unavailable):
     """The query was stopped at a limit of this endpoint (the time limit, or see QueryOutOfMemory).
 
     Sending it again would only stop it again: a 503 without ``Retry-After``."""
@@ -46,11 +47,11 @@ class QueryOutOfMemory(QueryTimeout):
     """The query needed more memory than an engine may use; its engine was replaced."""
 
 
-class PoolBusy(Exception):
-    """No worker became free within the time limit."""
+class PoolBusy(Unavailable):
+    """No worker became free within the time limit (the view adds ``Retry-After``: one is free by then)."""
 
 
-class EngineFailure(Exception):
+class EngineFailure(ServerFault):
     """The engine itself failed (crashed, could not start): a server fault, not the query's.
 
     ``summary`` is what failed, fit for a client (a :class:`Message` where it has a Swedish wording);
@@ -71,11 +72,20 @@ class EngineFailure(Exception):
         first = self.args[0]
         return first if isinstance(first, Message) else str(first)
 
+    @property
+    def message(self) -> str:
+        """What the client is told: the summary only (the detail may name server files)."""
+        return Message(
+            f"The query could not be answered because of a fault in the server: {self.summary}.",
+            f"Frågan kunde inte besvaras på grund av ett fel i servern: {worded(self.summary, 'sv')}.",
+        )
+
 
 class EngineUnavailable(EngineFailure):
     """A remote engine cannot be reached (down, refusing, restarting): 503, worth trying again shortly."""
 
     status = 503
+    title = Message("Query engine unavailable", "Frågemotorn går inte att nå")
 
 
 class EngineBadAnswer(EngineFailure):

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..errors import BadRequest
 from ..messages import Message
 
 _LEXEMES = re.compile(
@@ -69,7 +70,7 @@ _OPERATORS = re.compile(
 )
 
 
-class QueryRefused(ValueError):
+class QueryRefused(BadRequest, ValueError):
     """The query is not allowed here; the message says why, for the client."""
 
 

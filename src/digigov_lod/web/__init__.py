@@ -14,22 +14,19 @@ downloads stay available.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, request
 from rdflib import Graph
-from werkzeug.exceptions import HTTPException
 
 from .. import __version__
 from ..config import Settings, from_environment
-from ..messages import Message, message_of
 from ..release import DamagedFile, Release
 from ..sparql.dataset import NAMED_GRAPHS
 from .i18n import reader_language
 from .response_cache import ResponseCache
-from .responses import STANDARD_MESSAGES_EN, STANDARD_MESSAGES_SV, add_common_headers, error
+from .responses import add_common_headers, install_error_handler
 from .site import Site, current_site
 
 #: Blueprints that answer from the knowledge graph held in memory (the SPARQL one through its labels).
@@ -39,7 +36,6 @@ GRAPH_BLUEPRINTS = frozenset({"resources", "embed", "sparql", "programme", "brow
 #: Release files a blueprint reads on (almost) every request, checked before each request reaches it.
 #: The SPARQL engines load theirs whenever one starts, so a file damaged later stops the endpoint too.
 FILES_READ = {"sparql": tuple(g.source_file for g in NAMED_GRAPHS), "home": ("catalog.ttl",)}
-UNAVAILABLE = Message("Service unavailable", "Inte tillgänglig")
 
 
 def create_app(settings: Settings | None = None, release_dir: Path | None = None, response_cache: bool = True) -> Flask:
@@ -72,37 +68,11 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     app.jinja_env.globals["release_version"] = release.version
     app.jinja_env.globals["url_with"] = url_with
 
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Response:
-        default = exc.description == type(exc).description  # werkzeug's own wording, not one of ours
-        sv = STANDARD_MESSAGES_SV.get(exc.code or 500) if default else None
-        en = STANDARD_MESSAGES_EN.get(exc.code or 500) if default else None
-        lower = request.path.lower()
-        suggestion = lower if exc.code == 404 and lower != request.path and _routes(lower) else None
-        response = error(exc.code or 500, en or exc.description or exc.name, exc.name, sv=sv, suggestion=suggestion)
-        for key, value in exc.get_headers():  # e.g. Content-Range on a 416, Allow on a 405
-            if key.lower() not in ("content-type", "content-length"):
-                response.headers[key] = value
-        if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
-            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
-        return response
-
-    @app.errorhandler(DamagedFile)
-    def damaged_file(exc: DamagedFile) -> Response:
-        return error(503, message_of(exc), UNAVAILABLE)
+    install_error_handler(app)  # also for the paths no blueprint answers
 
     if response_cache:
         app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]
     return app
-
-
-def _routes(path: str) -> bool:
-    """Whether ``path`` is one of the site's own addresses (for a 404's "did you mean")."""
-    try:
-        current_app.url_map.bind("localhost").match(path)
-    except HTTPException:
-        return False
-    return True
 
 
 def refuse_damaged_sources() -> None:
@@ -150,5 +120,4 @@ def url_with(**changes: str | None) -> str:
 def create_app_from_environment() -> Flask:
     """Entry point for any WSGI server, e.g. ``gunicorn -k gthread 'digigov_lod.web:create_app_from_environment()'``
     (production uses :func:`digigov_lod.web.asgi.create_asgi_app_from_environment`)."""
-    release = os.environ.get("DIGIGOV_RELEASE_DIR")
-    return create_app(from_environment(), Path(release) if release else None)
+    return create_app(from_environment())

@@ -17,10 +17,9 @@ chunked body reaches the application with its length.
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 
-from ..config import Settings, from_environment
+from ..config import ServerSettings, Settings, from_environment, server_from_environment
 from . import create_app, max_request_bytes
 from .asgi_types import AsgiApp, Message, Receive, Scope, Send
 from .bridge import ThreadBridge
@@ -29,7 +28,7 @@ from .response_cache import KEY_HEADERS, Recorder, RequestKey, ResponseStore, ra
 from .responses import DATA_POLICY
 from .sparql_fast import SparqlFastPath
 
-DEFAULT_THREADS = 8
+DEFAULT_THREADS = ServerSettings.web_threads
 BODY_SECONDS = 10.0  # the longest a request body may take to arrive
 #: On the answers the front and gunicorn give themselves, which may quote what the client sent:
 #: no browser may read them as anything but text, run anything in them, or pass on where it came from.
@@ -210,8 +209,17 @@ def create_asgi_app(
     return ReplayingFront(fast, ResponseStore(), max_request_bytes(settings))
 
 
+#: The settings gunicorn's master handed to this worker process (its release pinned), if any.
+_handed_over: Settings | None = None
+
+
+def hand_over(settings: Settings) -> None:
+    """In a new gunicorn worker, before the app is made: the settings it is to serve with."""
+    global _handed_over
+    _handed_over = settings
+
+
 def create_asgi_app_from_environment() -> ReplayingFront:
-    """Entry point for gunicorn's ``asgi`` worker; ``DIGIGOV_WEB_THREADS`` sets the thread pool."""
-    release = os.environ.get("DIGIGOV_RELEASE_DIR")
-    threads = int(os.environ.get("DIGIGOV_WEB_THREADS", str(DEFAULT_THREADS)))
-    return create_asgi_app(from_environment(), Path(release) if release else None, threads)
+    """Entry point for gunicorn's ``asgi`` worker: the settings handed over by the master (see
+    :mod:`.gunicorn_conf`), else those of the environment; ``DIGIGOV_WEB_THREADS`` sets the thread pool."""
+    return create_asgi_app(_handed_over or from_environment(), None, server_from_environment().web_threads)

@@ -17,16 +17,18 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from ..describe import compact_iri
+from ..errors import NotFound
 from ..formats import HTML
 from ..iris import kind_namespace, things_namespace
 from ..messages import Message
 from ..namespaces import SCHEMA, vocab_namespace
 from .i18n import reader_language
 from .rdf_view import node_view
-from .responses import error, representation
+from .responses import install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("browse", __name__)
+blueprint.record_once(install_error_handler)
 
 Cells = list[list[dict[str, Any]]]
 
@@ -157,8 +159,12 @@ def index_page(slug: str) -> Response:
     lang = reader_language()
     if slug not in INDEXES:
         known = ", ".join(f"/browse/{s}" for s in INDEXES)
-        return error(404, f"There is no index /browse/{slug}. The indexes are: {known}.",
-                     sv=f"Det finns ingen förteckning /browse/{slug}. Förteckningarna är: {known}.")  # fmt: skip
+        raise NotFound(
+            Message(
+                f"There is no index /browse/{slug}. The indexes are: {known}.",
+                f"Det finns ingen förteckning /browse/{slug}. Förteckningarna är: {known}.",
+            )
+        )
     index, cells = INDEXES[slug]
     body = render_template(
         "browse_index.html",

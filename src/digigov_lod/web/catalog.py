@@ -18,15 +18,16 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import Graph
 from rdflib.namespace import DCAT, VOID
 
+from ..errors import NotFound
 from ..formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, rdf_by_extension
-from ..messages import message_of
 from .i18n import reader_language
-from .negotiation import NotAcceptable, choose, explicit
+from .negotiation import choose, explicit
 from .rdf_view import node_view, sections
-from .responses import error, representation
+from .responses import install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("catalog", __name__)
+blueprint.record_once(install_error_handler)
 
 #: Offered in this order: the first is the default for ``Accept: */*`` or no Accept header.
 CATALOG_FORMATS: tuple[Format, ...] = (RDFXML, TURTLE, JSONLD, NTRIPLES, HTML)
@@ -53,7 +54,7 @@ def _html_page(stem: str, route: str, offered: tuple[Format, ...], vary: str | N
     site = current_site()
     path = site.release.require(f"{stem}.ttl")  # a damaged file raises DamagedFile: a 503
     if not path.is_file():
-        return error(404, f"This release has no {stem}.ttl; rebuild it with `digigov-lod build`.")
+        raise _not_built(f"{stem}.ttl")
     lang = reader_language()
     graph = _parsed(path, site.release.version)
     body = render_template(
@@ -95,6 +96,10 @@ def _partitions(graph: Graph, lang: str) -> list[dict[str, object]]:
     return rows
 
 
+def _not_built(name: str) -> NotFound:
+    return NotFound(f"This release has no {name}; rebuild it with `digigov-lod build`.")
+
+
 def _release_file(name: str) -> bytes | None:
     path = current_site().release.require(name)  # a damaged file raises DamagedFile: a 503
     return path.read_bytes() if path.is_file() else None
@@ -102,21 +107,18 @@ def _release_file(name: str) -> bytes | None:
 
 def _negotiated(stem: str, route: str, offered: tuple[Format, ...], suffix: str | None) -> Response:
     """The release file ``{stem}.{ext}`` in the format asked for by suffix, parameter or Accept."""
-    try:
-        if suffix is not None:
-            fmt = HTML if suffix == "html" else rdf_by_extension(suffix)
-            if fmt not in offered:
-                return error(404, f"No {route}.{suffix}; try " + ", ".join(f"{route}.{f.extension}" for f in offered))
-        else:
-            fmt = explicit(request.args.get("format"), offered) or choose(request.headers.get("Accept"), offered)
-    except NotAcceptable as exc:
-        return error(406, message_of(exc))
+    if suffix is not None:
+        fmt = HTML if suffix == "html" else rdf_by_extension(suffix)
+        if fmt not in offered:
+            raise NotFound(f"No {route}.{suffix}; try " + ", ".join(f"{route}.{f.extension}" for f in offered))
+    else:
+        fmt = explicit(request.args.get("format"), offered) or choose(request.headers.get("Accept"), offered)
     assert fmt is not None
     if fmt is HTML:
         return _html_page(stem, route, offered, vary="Accept" if suffix is None else None)
     body = _release_file(f"{stem}.{fmt.extension}")
     if body is None:
-        return error(404, f"This release has no {stem}.{fmt.extension}; rebuild it with `digigov-lod build`.")
+        raise _not_built(f"{stem}.{fmt.extension}")
     response = representation(body, fmt, variant=f"{stem}-", vary="Accept" if suffix is None else None)
     if suffix is None:
         response.headers["Content-Location"] = f"{route}.{fmt.extension}"
@@ -149,7 +151,7 @@ def _on_this_host(text: str) -> str:
 def _plain_file(name: str, content_type: str) -> Response:
     body = _release_file(name)
     if body is None:
-        return error(404, f"This release has no {name}; rebuild it with `digigov-lod build`.")
+        raise _not_built(name)
     host = hashlib.sha256(request.host_url.encode()).hexdigest()[:8]
     return representation(_on_this_host(body.decode("utf-8")), content_type, variant=f"{name}-{host}-", vary=None)
 

@@ -51,6 +51,10 @@ _NOT_MODIFIED_HEADERS = frozenset({"etag", "last-modified", "vary", "cache-contr
 
 
 def _weights(accept_encoding: str) -> dict[str, float]:
+    """q of each coding named. Parsed here, not by werkzeug's ``parse_accept_header`` as Accept is
+    (:mod:`.negotiation`): this runs on raw WSGI environs before any request object exists (and in the
+    replaying front's key), and werkzeug drops a coding whose q is malformed where a refusal (q=0) is
+    the safe reading for ``identity;q=x``."""
     weights: dict[str, float] = {}
     for item in accept_encoding.split(","):
         name, _, params = item.strip().partition(";")

@@ -12,15 +12,17 @@ import re
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file
 
+from ..errors import NotFound
 from ..formats import HTML, JSON
-from ..messages import message_of
+from ..messages import Message
 from .engine import NAMED_GRAPHS
 from .i18n import reader_language
-from .negotiation import NotAcceptable, choose, explicit
-from .responses import error, representation
+from .negotiation import choose, explicit
+from .responses import install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("downloads", __name__)
+blueprint.record_once(install_error_handler)
 DOWNLOAD_ROLES = ("dump", "dump-gzip", "dataset-dump", "dataset-dump-gzip")
 
 
@@ -32,10 +34,7 @@ def _dumps() -> list:
 def index() -> Response:
     site = current_site()
     files = _dumps()
-    try:
-        fmt = explicit(request.args.get("format"), (HTML, JSON)) or choose(request.headers.get("Accept"), (HTML, JSON))
-    except NotAcceptable as exc:
-        return error(406, message_of(exc))
+    fmt = explicit(request.args.get("format"), (HTML, JSON)) or choose(request.headers.get("Accept"), (HTML, JSON))
     if fmt is JSON:
         listing = [{**f.__dict__, "url": request.host_url + "download/" + f.name} for f in files]
         return representation(json.dumps(listing, indent=2), "application/json; charset=utf-8")
@@ -50,10 +49,11 @@ def named_graph(name: str) -> Response:
     graph = next((g for g in NAMED_GRAPHS if g.name == name), None)
     if graph is None:
         names = ", ".join(g.name for g in NAMED_GRAPHS)
-        return error(
-            404,
-            f"There is no graph called {name!r}; the graphs are: {names}.",
-            sv=f"Det finns ingen graf som heter {name!r}; graferna är: {names}.",
+        raise NotFound(
+            Message(
+                f"There is no graph called {name!r}; the graphs are: {names}.",
+                f"Det finns ingen graf som heter {name!r}; graferna är: {names}.",
+            )
         )
     return redirect(graph.document, code=303)
 
@@ -63,10 +63,11 @@ def download(name: str) -> Response:
     site = current_site()
     item = next((f for f in _dumps() if f.name == name), None)
     if item is None:
-        return error(
-            404,
-            f"No file {name!r} in this release; see /download/.",
-            sv=f"Filen {name!r} finns inte i den här utgåvan; se /download/.",
+        raise NotFound(
+            Message(
+                f"No file {name!r} in this release; see /download/.",
+                f"Filen {name!r} finns inte i den här utgåvan; se /download/.",
+            )
         )
     path = site.release.require(item.name)  # a damaged file raises DamagedFile: a 503
     mimetype = "application/gzip" if item.encoding == "gzip" else item.media_type

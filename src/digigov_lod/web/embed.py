@@ -13,15 +13,18 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from ..errors import BadRequest, NotFound
 from ..formats import JSONLD
 from ..iris import thing_iri
 from ..jsonld import NoSuchResource, Options, json_text, script_element, snippet
 from ..jsonld.frames import DEFAULT_DEPTH
+from ..messages import Message
 from .i18n import reader_language
-from .responses import error, representation
+from .responses import install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("embed", __name__)
+blueprint.record_once(install_error_handler)
 
 _cache: dict[tuple[str, str, str, str, int], dict[str, Any]] = {}
 _cache_lock = threading.Lock()
@@ -43,25 +46,23 @@ def cached_snippet(iri: str, opts: Options) -> dict[str, Any]:
     return found
 
 
-def _options() -> Options | Response:
+def _options() -> Options:
+    depth = request.args.get("depth", str(DEFAULT_DEPTH))
+    if not depth.isdigit():
+        raise BadRequest(f"depth must be a whole number from 0 to {DEFAULT_DEPTH}, got {depth!r}")
     try:
-        depth = request.args.get("depth", str(DEFAULT_DEPTH))
-        if not depth.isdigit():
-            raise ValueError(f"depth must be a whole number from 0 to {DEFAULT_DEPTH}, got {depth!r}")
         return Options(
             variant=request.args.get("variant", "embed"),
             lang=request.args.get("lang") or reader_language(),
             depth=int(depth),  # how far nested things are spelt out: 1 gives a small conference snippet
         )
-    except ValueError as exc:
-        return error(400, str(exc))
+    except ValueError as exc:  # Options refuses an unknown variant or language, or too deep a depth
+        raise BadRequest(str(exc)) from None
 
 
 @blueprint.route("/embed/<kind>/<path:slug>", methods=["GET", "HEAD"])
 def embed(kind: str, slug: str) -> Response:
     opts = _options()
-    if isinstance(opts, Response):
-        return opts
     as_html = slug.endswith(".html")
     if as_html:
         slug = slug[: -len(".html")]
@@ -72,7 +73,8 @@ def embed(kind: str, slug: str) -> Response:
     try:
         document = cached_snippet(iri, opts)
     except NoSuchResource:
-        return error(404, f"{iri} is not described in this dataset", sv=f"{iri} beskrivs inte i datamängden")
+        message = Message(f"{iri} is not described in this dataset", f"{iri} beskrivs inte i datamängden")
+        raise NotFound(message) from None
     variant = f"embed-{opts.variant}-{opts.lang}-{opts.depth}-"
     vary = None if "lang" in request.args else "Accept-Language"  # the reader's language picks the labels
     if as_html:

@@ -23,7 +23,6 @@ The hooks below make a reload (SIGHUP) safe:
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import tempfile
@@ -31,7 +30,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-workers = int(os.environ.get("DIGIGOV_WEB_WORKERS", "2"))
+from digigov_lod.config import server_from_environment
+
+SERVER = server_from_environment()  # a bad value stops gunicorn with a message naming the variable
+
+workers = SERVER.web_workers
 worker_class = "digigov_lod.web.gunicorn_worker.Worker"  # gunicorn's asgi worker; see that module
 asgi_loop = "asyncio"  # the standard library's loop: nothing more to install
 timeout = 60
@@ -41,18 +44,14 @@ graceful_timeout = 30  # the longest a stopping worker waits for its requests to
 # own reuse_port would open it in the worker.
 reuse_port = False
 control_socket_disable = True  # no gunicornc socket in the home folder
-accesslog = os.environ.get("DIGIGOV_ACCESS_LOG", "-") or None  # empty: no access log
+accesslog = SERVER.access_log
 #: Seconds a client may take to send a request's headers before it is answered 408 and closed.
-HEADER_SECONDS = float(os.environ.get("DIGIGOV_HEADER_TIMEOUT", "15"))
-
-RELEASE_ENV = "DIGIGOV_RELEASE_DIR"
+HEADER_SECONDS = SERVER.header_timeout_s
 
 
 def on_starting(server: Any) -> None:
     pin_release(server)
-    if all(isinstance(address, tuple) for address in server.cfg.address) and not (
-        os.environ.get("GUNICORN_FD") or os.environ.get("LISTEN_FDS")  # sockets handed over: use those
-    ):
+    if all(isinstance(address, tuple) for address in server.cfg.address) and not SERVER.sockets_handed_over:
         server.digigov_slots = {}
         server.digigov_handover = Path(tempfile.mkdtemp(prefix="digigov-gunicorn-"))
         server.LISTENERS = []
@@ -90,8 +89,11 @@ def post_fork(server: Any, worker: Any) -> None:
     """In the new worker: its slot's socket, the pinned release, the header time limit."""
     worker.header_seconds = HEADER_SECONDS
     pinned = getattr(server, "digigov_release", None)
-    if pinned is not None:
-        os.environ[RELEASE_ENV] = str(pinned)  # the app factory reads it; the master keeps the link
+    if pinned is not None:  # the app factory, called next in this process, serves it; the master keeps the link
+        from digigov_lod.config import from_environment
+        from digigov_lod.web.asgi import hand_over
+
+        hand_over(from_environment().with_overrides(release_dir=pinned))
     slots = getattr(server, "digigov_slots", None)
     if slots is not None:
         worker.handover = _handover_files(server, worker.digigov_slot)

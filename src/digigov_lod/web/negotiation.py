@@ -1,92 +1,48 @@
-"""Content negotiation: parse ``Accept`` (q-values, wildcards, several headers) and pick a format.
+"""Content negotiation on werkzeug's Accept parsing, with the project's aliases.
 
-An explicit ``format``/``output`` parameter or a file suffix wins over the header, as users of
-Fuseki and Datasette expect.
+werkzeug parses ``Accept`` (q-values, wildcards, several headers, malformed ranges dropped); this
+module picks among the offered formats with the project's rules: an alias media type
+(``application/json`` for JSON-LD …) counts only where the client names it exactly, and ties go to
+the server's order. An explicit ``format``/``output`` parameter or a file suffix wins over the
+header, as users of Fuseki and Datasette expect.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
+from ..errors import NotAcceptable
 from ..formats import Format, by_media_type
-from ..messages import Message
+
+__all__ = ["NotAcceptable", "choose", "explicit", "parse_accept"]
 
 
-@dataclass(frozen=True)
-class MediaRange:
-    type: str
-    subtype: str
-    q: float
-    order: int
-
-    @property
-    def specificity(self) -> int:
-        return (self.type != "*") + (self.subtype != "*")
-
-    def matches(self, media_type: str) -> bool:
-        main, _, sub = media_type.partition("/")
-        return self.type in ("*", main) and self.subtype in ("*", sub)
+def parse_accept(header: str | None) -> MIMEAccept:
+    """The media ranges of an Accept header, lower-cased and without parameters (no format here
+    differs by one); a missing or empty header accepts anything."""
+    parsed = parse_accept_header(header, MIMEAccept)
+    if not parsed.provided or not parsed:
+        return MIMEAccept([("*/*", 1)])
+    media = [(value.split(";")[0].strip().lower(), q) for value, q in parsed]
+    return MIMEAccept([("*/*" if value == "*" else value, q) for value, q in media])  # "*": old Java clients
 
 
-class NotAcceptable(Exception):
-    """No offered format satisfies the client; ``asked`` is the format it named, if it named one."""
-
-    def __init__(self, offered: tuple[Format, ...], asked: str | None = None) -> None:
-        listed = ", ".join(f.media_type for f in offered)
-        if asked is None:
-            message = Message(
-                f"none of the offered formats is acceptable: {listed}",
-                f"inget av de format som finns passar: {listed}",
-            )
-        else:
-            keys = ", ".join(f.key for f in offered)
-            message = Message(
-                f"format {asked!r} is not offered here; use one of {keys} (or a media type: {listed})",
-                f"formatet {asked!r} finns inte här; använd ett av {keys} (eller en mediatyp: {listed})",
-            )
-        super().__init__(message)
-        self.offered = offered
+def _quality(media_type: str, accept: MIMEAccept) -> tuple[float, int]:
+    """q of the most specific range matching ``media_type`` (0 if none), and its specificity
+    (2: named exactly, 1: ``type/*``, 0: ``*/*``, -1: no range matches)."""
+    main = media_type.partition("/")[0]
+    for specificity, value in ((2, media_type), (1, f"{main}/*"), (0, "*/*")):
+        if value in accept.values():
+            return float(accept.quality(media_type)), specificity
+    return 0.0, -1
 
 
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """The media ranges of an Accept header; a missing or empty header accepts anything."""
-    if not header or not header.strip():
-        return [MediaRange("*", "*", 1.0, 0)]
-    ranges = []
-    for order, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        main, _, sub = media.partition("/")
-        if not sub:
-            main, sub = (main, "*") if main == "*" else (main, "")
-            if not sub:
-                continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        ranges.append(MediaRange(main, sub, q, order))
-    return ranges
+def choose(accept: str | MIMEAccept | None, offered: tuple[Format, ...]) -> Format:
+    """The offered format the client prefers; ties go to the server's order of ``offered``.
 
-
-def _quality(media_type: str, ranges: list[MediaRange]) -> tuple[float, int]:
-    """q of the most specific range matching ``media_type`` (0 if none), and its specificity."""
-    best: MediaRange | None = None
-    for r in ranges:
-        if r.matches(media_type) and (best is None or r.specificity > best.specificity):
-            best = r
-    return (best.q, best.specificity) if best else (0.0, -1)
-
-
-def choose(accept: str | None, offered: tuple[Format, ...]) -> Format:
-    """The offered format the client prefers; ties go to the server's order of ``offered``."""
-    ranges = parse_accept(accept)
+    ``accept`` is the header's text or werkzeug's parse of it (``request.accept_mimetypes``)."""
+    ranges = parse_accept(accept.to_header() if isinstance(accept, MIMEAccept) else accept)
     scored = []
     for position, fmt in enumerate(offered):
         quality, specificity = _quality(fmt.media_type, ranges)

@@ -11,20 +11,22 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
 
 from ..describe import compact_iri, describe, label
+from ..errors import NotFound
 from ..formats import HTML, JSONLD, RDF_FORMATS, Format, rdf_by_extension
 from ..iris import THING_SEGMENT, doc_path_for, is_dereferenceable_path, local_path, resource_path_for
 from ..jsonld import NoSuchResource, Options, script_element
 from ..jsonld.html import embed_snippet_html
-from ..messages import message_of
+from ..messages import Message
 from ..release import serialize
 from .embed import cached_snippet
 from .i18n import reader_language
-from .negotiation import NotAcceptable, choose, explicit
+from .negotiation import choose, explicit
 from .rdf_view import node_view, property_rows, types_of
-from .responses import error, representation
+from .responses import install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("resources", __name__)
+blueprint.record_once(install_error_handler)
 DOC_FORMATS: tuple[Format, ...] = (HTML, *RDF_FORMATS)
 #: How deep the page's own JSON-LD goes: the linked things with their names, no further (the
 #: conference's snippet is 4 KB so, 45 KB at the /embed default); /embed keeps its documented default.
@@ -38,16 +40,14 @@ def thing(rest: str) -> Response:
     """The thing itself is not a document: point to the document about it."""
     path = request.path.lstrip("/")
     if not is_dereferenceable_path(path):
-        return error(
-            404,
-            f"/{path} is not an identifier of this dataset.",
-            sv=f"/{path} är ingen identifierare i datamängden.",
+        raise NotFound(
+            Message(f"/{path} is not an identifier of this dataset.", f"/{path} är ingen identifierare i datamängden."),
             suggestion=_lower_case_document(path.split("/", 1)[1]) if path.startswith(THING_SEGMENT) else None,
         )
     site = current_site()
     iri = URIRef(site.iri_for_local_path(path))
     if (iri, None, None) not in site.graph and (None, None, iri) not in site.graph:
-        return error(404, f"The dataset says nothing about <{iri}>.", sv=f"Datamängden säger ingenting om <{iri}>.")
+        raise _says_nothing(iri)
     query = request.query_string.decode("ascii", "replace")
     return redirect("/" + doc_path_for(path) + (f"?{query}" if query else ""), code=303)
 
@@ -77,24 +77,29 @@ def _links(doc_url: str) -> str:
     return ", ".join(parts)
 
 
-def _unknown_suffix(rest: str) -> Response | None:
-    """A 404 listing the document's formats when ``rest`` is a known document with a suffix we lack
-    (``/doc/event/x.json``); None when ``rest`` is not that."""
+def _says_nothing(iri: URIRef) -> NotFound:
+    return NotFound(Message(f"The dataset says nothing about <{iri}>.", f"Datamängden säger ingenting om <{iri}>."))
+
+
+def _refuse_unknown_suffix(rest: str) -> None:
+    """Raise a 404 listing the document's formats when ``rest`` is a known document with a suffix
+    we lack (``/doc/event/x.json``)."""
     stem, dot, suffix = rest.rpartition(".")
     if not dot or "/" in suffix:
-        return None
+        return
     site = current_site()
     path = resource_path_for("doc/" + stem)
     if (
         not is_dereferenceable_path(path)
         or len(describe(site.graph, URIRef(site.iri_for_local_path(path)), site.base)) == 0
     ):
-        return None
+        return
     alternatives = ", ".join(f"/doc/{stem}.{fmt.extension}" for fmt in DOC_FORMATS)
-    return error(
-        404,
-        f"/doc/{rest} has no .{suffix} format. This document is served as: {alternatives}.",
-        sv=f"/doc/{rest} finns inte i formatet .{suffix}. Dokumentet finns som: {alternatives}.",
+    raise NotFound(
+        Message(
+            f"/doc/{rest} has no .{suffix} format. This document is served as: {alternatives}.",
+            f"/doc/{rest} finns inte i formatet .{suffix}. Dokumentet finns som: {alternatives}.",
+        )
     )
 
 
@@ -104,23 +109,19 @@ def document(rest: str) -> Response:
     stem, suffix_format = _split_suffix(rest)
     resource_path = resource_path_for("doc/" + stem)
     if not is_dereferenceable_path(resource_path):
-        return _unknown_suffix(rest) or error(
-            404,
-            f"/doc/{stem} is not a document of this dataset.",
-            sv=f"/doc/{stem} är inget dokument i datamängden.",
+        _refuse_unknown_suffix(rest)
+        raise NotFound(
+            Message(f"/doc/{stem} is not a document of this dataset.", f"/doc/{stem} är inget dokument i datamängden."),
             suggestion=_lower_case_document(stem),
         )
     iri = URIRef(site.iri_for_local_path(resource_path))
     description = describe(site.graph, iri, site.base)
     if len(description) == 0:
-        return _unknown_suffix(rest) or error(
-            404, f"The dataset says nothing about <{iri}>.", sv=f"Datamängden säger ingenting om <{iri}>."
-        )
-    try:  # a suffix wins, then ?format= (as on /sparql and /catalog), then Accept
-        asked = request.args.get("format") or request.args.get("output")
-        fmt = suffix_format or explicit(asked, DOC_FORMATS) or choose(request.headers.get("Accept"), DOC_FORMATS)
-    except NotAcceptable as exc:
-        return error(406, message_of(exc))
+        _refuse_unknown_suffix(rest)
+        raise _says_nothing(iri)
+    # a suffix wins, then ?format= (as on /sparql and /catalog), then Accept
+    asked = request.args.get("format") or request.args.get("output")
+    fmt = suffix_format or explicit(asked, DOC_FORMATS) or choose(request.headers.get("Accept"), DOC_FORMATS)
     doc_url = request.host_url + "doc/" + stem
     lang = reader_language()
     if fmt is HTML:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
 from html import escape
 
-from flask import Response, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request
+from flask.blueprints import BlueprintSetupState
+from werkzeug.exceptions import HTTPException
 
+from ..errors import NotAcceptable, PublishedError, ServerFault
 from ..formats import HTML, JSON, JSONLD, SPARQL_JSON, TEXT, Format
 from ..messages import Message, worded
 from .i18n import reader_language
-from .negotiation import NotAcceptable, choose
+from .negotiation import choose
 from .site import current_site
+
+log = logging.getLogger(__name__)
 
 #: Names the graphs a query asked for that the dataset does not hold (each read as an empty graph).
 UNKNOWN_GRAPHS_HEADER = "X-Unknown-Graphs"
@@ -113,10 +119,59 @@ STANDARD_MESSAGES_EN = {
 }
 
 
+def render_error(exc: PublishedError | HTTPException) -> Response:
+    """THE error handler: any :class:`~digigov_lod.errors.PublishedError` a view raised, or an HTTP
+    error of werkzeug's own (an unknown path, a wrong method, a body too large), answered alike."""
+    if isinstance(exc, HTTPException):
+        exc = from_werkzeug(exc)
+    if isinstance(exc, ServerFault):
+        log.error("%s %s could not be answered: %s", request.method, request.path, exc)  # str() may hold detail
+    response = error(exc.status, exc.message, exc.title, suggestion=exc.suggestion)
+    response.headers.update(exc.headers)
+    return response
+
+
+def install_error_handler(app: Flask | BlueprintSetupState) -> None:
+    """:func:`render_error` for the whole app; each blueprint that raises does it on registration
+    (``blueprint.record_once(install_error_handler)``), so it also holds in an app of one blueprint."""
+    target = app.app if isinstance(app, BlueprintSetupState) else app
+    target.register_error_handler(PublishedError, render_error)  # what views raise, DamagedFile among them
+    target.register_error_handler(HTTPException, render_error)  # werkzeug's own: unknown path, method …
+
+
+def from_werkzeug(exc: HTTPException) -> PublishedError:
+    """werkzeug's HTTP error as one of ours, in the site's words where it kept its own wording."""
+    status = exc.code or 500
+    default = exc.description == type(exc).description  # werkzeug's own wording, not one of ours
+    sv = STANDARD_MESSAGES_SV.get(status) if default else None
+    en = STANDARD_MESSAGES_EN.get(status) if default else None
+    message = en or exc.description or exc.name
+    lower = request.path.lower()
+    suggestion = lower if status == 404 and lower != request.path and _routes(lower) else None
+    published = PublishedError(Message(message, sv) if sv else message, suggestion=suggestion, title=exc.name)
+    published.status = status
+    for key, value in exc.get_headers():  # e.g. Content-Range on a 416, Allow on a 405
+        if key.lower() not in ("content-type", "content-length"):
+            published.headers[key] = value
+    if status == 405 and getattr(exc, "valid_methods", None):
+        published.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+    return published
+
+
+def _routes(path: str) -> bool:
+    """Whether ``path`` is one of the site's own addresses (for a 404's "did you mean")."""
+    try:
+        current_app.url_map.bind("localhost").match(path)
+    except HTTPException:
+        return False
+    return True
+
+
 def error(
     status: int, message: str, title: str | None = None, sv: str | None = None, suggestion: str | None = None
 ) -> Response:
-    """A short readable error in the format the client can read (HTML, JSON or plain text).
+    """A short readable error in the format the client can read (HTML, JSON or plain text); views
+    raise a :class:`~digigov_lod.errors.PublishedError` instead, which :func:`render_error` answers.
 
     Pages show the Swedish wording (``sv``, or that of a :class:`~digigov_lod.messages.Message`) to
     Swedish readers, and a ``title`` given as a Message in their language; JSON and text errors,

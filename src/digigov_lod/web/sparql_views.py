@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -13,23 +14,25 @@ from urllib.parse import parse_qs, unquote_to_bytes, urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from ..errors import BadRequest, NotAcceptable, NotFound, PayloadTooLarge, UnsupportedMediaType
 from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, SPARQL_JSON, TURTLE, Format
-from ..messages import Message, message_of, worded
+from ..messages import Message, worded
 from ..release import serialize
 from ..sparql.cache import LruCache
 from ..sparql.description import service_description
-from ..sparql.engine import EngineFailure, PoolBusy, QueryAnswer, QueryError, QueryTimeout
+from ..sparql.engine import EngineFailure, EngineUnavailable, PoolBusy, QueryAnswer, QueryError, QueryTimeout
 from ..sparql.examples import find_example, load_examples
 from ..sparql.guard import QueryPlan, QueryRefused
 from ..sparql.service import QueryService, unknown_graphs_note
 from .engine import dataset_sizes, graph_sizes, query_service
 from .i18n import reader_language
-from .negotiation import NotAcceptable, choose, explicit
+from .negotiation import choose, explicit
 from .rdf_view import result_cell
-from .responses import UNKNOWN_GRAPHS_HEADER, error, representation
+from .responses import UNKNOWN_GRAPHS_HEADER, install_error_handler, representation
 from .site import current_site
 
 blueprint = Blueprint("sparql", __name__)
+blueprint.record_once(install_error_handler)
 log = logging.getLogger(__name__)
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -44,22 +47,10 @@ DOWNLOAD_EXTENSIONS = {**{f.key: f.key for f in RESULT_FORMATS}, **{f.key: f.ext
 _ERROR_POSITION = re.compile(r"\bline (\d+), column (\d+)")
 
 
-#: Headings of an engine's failures (a remote engine that is down is not a stopped query).
-ENGINE_FAILURE_TITLES = {
-    500: "Server error",
-    503: Message("Query engine unavailable", "Frågemotorn går inte att nå"),
-}
-
 READ_ONLY = Message(
     "SPARQL Update is not allowed: this endpoint is read-only.",
     "SPARQL Update är inte tillåtet: tjänsten är skrivskyddad.",
 )
-
-
-class ProtocolError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def _require_utf8(raw: bytes, where: Message, form_encoded: bool) -> None:
@@ -69,8 +60,7 @@ def _require_utf8(raw: bytes, where: Message, form_encoded: bool) -> None:
         try:
             (unquote_to_bytes(part.replace(b"+", b" ")) if form_encoded else part).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ProtocolError(
-                400,
+            raise BadRequest(
                 Message(
                     f"The {where} is not valid UTF-8 (byte {exc.object[exc.start]:#04x} at position {exc.start + 1} "
                     "of a parameter). SPARQL queries are sent as UTF-8; percent-encode each byte of it.",
@@ -89,8 +79,7 @@ def _request_parameters() -> tuple[str | None, dict[str, list[str]]]:
         media = (request.mimetype or "").lower()
         charset = request.mimetype_params.get("charset", "utf-8").lower()
         if media in (FORM_TYPE, QUERY_TYPE) and charset not in ("utf-8", "utf8"):
-            raise ProtocolError(
-                400,
+            raise BadRequest(
                 Message(
                     f"charset={charset} is not supported: send the query as UTF-8 (charset=utf-8 or none).",
                     f"charset={charset} stöds inte: skicka frågan som UTF-8 (charset=utf-8 eller inget).",
@@ -105,19 +94,17 @@ def _request_parameters() -> tuple[str | None, dict[str, list[str]]]:
         elif media == QUERY_TYPE:
             query = request.get_data(as_text=True)
             if "query" in params:
-                raise ProtocolError(
-                    400,
+                raise BadRequest(
                     Message(
                         "Give the query either in the body or as ?query=, not both.",
                         "Skicka frågan antingen i kroppen eller som ?query=, inte båda.",
                     ),
                 )
         elif media == UPDATE_TYPE:
-            raise ProtocolError(400, READ_ONLY)
+            raise BadRequest(READ_ONLY)
         else:
             shown = media or "(none)"
-            raise ProtocolError(
-                415,
+            raise UnsupportedMediaType(
                 Message(
                     f"Unsupported Content-Type {shown!r}: POST a query as {QUERY_TYPE} "
                     f"or as {FORM_TYPE} with a 'query' field.",
@@ -126,12 +113,11 @@ def _request_parameters() -> tuple[str | None, dict[str, list[str]]]:
                 ),
             )
     if "update" in params:
-        raise ProtocolError(400, READ_ONLY)
+        raise BadRequest(READ_ONLY)
     if query is None and "query" in params:
         values = params.pop("query")
         if len(values) > 1:
-            raise ProtocolError(
-                400,
+            raise BadRequest(
                 Message(
                     "Exactly one query per request: the 'query' parameter was given more than once.",
                     "En fråga per begäran: parametern 'query' kom mer än en gång.",
@@ -208,13 +194,13 @@ def run_query(
     site = current_site()
     if len(query.encode("utf-8")) > site.settings.max_query_bytes:
         limit = site.settings.max_query_bytes
-        return error(
-            413,
-            f"The query is longer than the limit of {limit} bytes.",
-            sv=f"Frågan är längre än gränsen {limit} byte.",
+        raise PayloadTooLarge(
+            Message(
+                f"The query is longer than the limit of {limit} bytes.", f"Frågan är längre än gränsen {limit} byte."
+            )
         )
     if not query.strip():
-        return error(400, "The query is empty.", sv="Frågan är tom.")
+        raise BadRequest(Message("The query is empty.", "Frågan är tom."))
     service = query_service(site)
     default_graphs = tuple(params.get("default-graph-uri", []))
     named_graphs = tuple(params.get("named-graph-uri", []))
@@ -226,26 +212,15 @@ def run_query(
         engine_format = TURTLE if engine_format is HTML else engine_format
         answer = service.answer(query, plan, engine_format.key, default_graphs, named_graphs)
     except (QueryRefused, QueryError) as exc:
-        message = message_of(exc)
-        return _editor_with_error(query, message, title, description) if _wants_page(params) else error(400, message)
-    except NotAcceptable as exc:
-        return _not_acceptable(service, query, plan, exc, default_graphs, named_graphs)
-    except QueryTimeout as exc:
-        return error(503, message_of(exc))  # no Retry-After: the same query would only run out of time again
-    except PoolBusy as exc:
-        return _unavailable(message_of(exc), site.settings.query_timeout_s)  # a worker is free by then
-    except EngineFailure as exc:
-        summary = exc.summary  # its detail may name server files: the log only
-        log.error("a query could not be answered: %s", exc)
-        response = error(
-            exc.status,
-            f"The query could not be answered because of a fault in the server: {summary}.",
-            ENGINE_FAILURE_TITLES.get(exc.status),
-            sv=f"Frågan kunde inte besvaras på grund av ett fel i servern: {worded(summary, 'sv')}.",
-        )
-        if exc.status == 503:  # the engine is expected back: say when to try again
-            response.headers["Retry-After"] = str(max(1, math.ceil(site.settings.query_timeout_s)))
-        return response
+        if _wants_page(params):
+            return _editor_with_error(query, exc.message, title, description)
+        raise
+    except NotAcceptable:
+        _refuse_wrong_query(service, query, plan, default_graphs, named_graphs)
+        raise
+    except (PoolBusy, EngineUnavailable) as exc:  # a worker is free, or the engine back, by then; a stopped
+        exc.with_headers(Retry_After=str(max(1, math.ceil(site.settings.query_timeout_s))))  # query gets none
+        raise
     if fmt is HTML:
         lang = reader_language()
         result = None
@@ -277,24 +252,18 @@ def run_query(
     return response
 
 
-def _not_acceptable(
+def _refuse_wrong_query(
     service: QueryService,
     query: str,
     plan: QueryPlan,
-    refusal: NotAcceptable,
     default_graphs: tuple[str, ...],
     named_graphs: tuple[str, ...],
-) -> Response:
-    """406, unless the query itself is wrong: a syntax error matters more than the format it
-    would have come in, so the engine reads it first (its answer is cached for the right format)."""
+) -> None:
+    """Before a 406, raise the query's own error if it has one: a syntax error matters more than the
+    format it would have come in, so the engine reads it first (its answer is cached for the right format)."""
     fallback = RESULT_FORMATS[0] if plan.form in ("SELECT", "ASK") else RDF_FORMATS[0]
-    try:
-        service.answer(query, plan, fallback.key, default_graphs, named_graphs)
-    except QueryError as exc:
-        return error(400, message_of(exc))
-    except (QueryTimeout, PoolBusy, EngineFailure):
-        pass  # the query is not known to be wrong: the format is what the client can fix
-    return error(406, message_of(refusal))
+    with contextlib.suppress(QueryTimeout, PoolBusy, EngineFailure):  # not known to be wrong: the format is
+        service.answer(query, plan, fallback.key, default_graphs, named_graphs)  # what the client can fix
 
 
 def _wants_page(params: dict[str, list[str]]) -> bool:
@@ -334,12 +303,6 @@ def _error_position(message: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def _unavailable(message: str, retry_after_s: float) -> Response:
-    response = error(503, message)
-    response.headers["Retry-After"] = str(max(1, math.ceil(retry_after_s)))
-    return response
-
-
 def _result_table(result: dict, lang: str, max_rows: int | None = None) -> dict:
     """SPARQL JSON results with each term turned into a labelled, linked table cell (the first
     ``max_rows`` rows)."""
@@ -373,10 +336,7 @@ _descriptions: LruCache[bytes] = LruCache(64)
 
 def _service_description_response() -> Response:
     site = current_site()
-    try:
-        fmt = explicit(request.args.get("format"), RDF_FORMATS) or choose(request.headers.get("Accept"), RDF_FORMATS)
-    except NotAcceptable as exc:
-        return error(406, message_of(exc))
+    fmt = explicit(request.args.get("format"), RDF_FORMATS) or choose(request.headers.get("Accept"), RDF_FORMATS)
     endpoint = url_for("sparql.endpoint", _external=True)  # sd:endpoint is where this client reached it
     key = (str(site.release.path), site.release.version, endpoint, fmt.key)
     body = _descriptions.get(key)
@@ -406,33 +366,33 @@ def _query_page() -> Response:
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
-    try:
-        query, params = _request_parameters()
-    except ProtocolError as exc:
-        return error(exc.status, message_of(exc))
+    query, params = _request_parameters()
     if query is not None:
         return run_query(query, params)
     if request.method == "POST":
-        return error(
-            400,
-            "No query: send a 'query' parameter or a body of type application/sparql-query.",
-            sv="Ingen fråga: skicka en parameter 'query' eller en kropp av typen application/sparql-query.",
+        raise BadRequest(
+            Message(
+                "No query: send a 'query' parameter or a body of type application/sparql-query.",
+                "Ingen fråga: skicka en parameter 'query' eller en kropp av typen application/sparql-query.",
+            )
         )
     if "query" in request.args or request.args.get("format") == "html":
-        return error(
-            400,
-            "The query is empty: add ?query=SELECT … to the URL.",
-            sv="Frågan är tom: lägg till ?query=SELECT … i adressen.",
+        raise BadRequest(
+            Message(
+                "The query is empty: add ?query=SELECT … to the URL.",
+                "Frågan är tom: lägg till ?query=SELECT … i adressen.",
+            )
         )
     # No query: a browser gets the query page, other clients the service description (in RDF).
     try:
         wanted = choose(request.headers.get("Accept"), (*RDF_FORMATS, HTML))
     except NotAcceptable:
-        return error(
-            400,
-            "No query: add ?query=… (without a query this URL serves its service description in RDF).",
-            sv="Ingen fråga: lägg till ?query=… (utan fråga ger adressen sin tjänstebeskrivning i RDF).",
-        )
+        raise BadRequest(
+            Message(
+                "No query: add ?query=… (without a query this URL serves its service description in RDF).",
+                "Ingen fråga: lägg till ?query=… (utan fråga ger adressen sin tjänstebeskrivning i RDF).",
+            )
+        ) from None
     return _query_page() if wanted is HTML else _service_description_response()
 
 
@@ -451,11 +411,8 @@ def examples() -> Response:
         }
         for q in load_examples()
     ]
-    try:  # an explicit ?format= wins over Accept
-        offered = (HTML, SPARQL_JSON)
-        fmt = explicit(request.args.get("format"), offered) or choose(request.headers.get("Accept"), offered)
-    except NotAcceptable as exc:
-        return error(406, message_of(exc))
+    offered = (HTML, SPARQL_JSON)  # an explicit ?format= wins over Accept
+    fmt = explicit(request.args.get("format"), offered) or choose(request.headers.get("Accept"), offered)
     if fmt is SPARQL_JSON:
         return representation(json.dumps(items, ensure_ascii=False, indent=2), "application/json; charset=utf-8")
     body = render_template("sparql_examples.html", examples=load_examples(), lang=lang)
@@ -467,10 +424,11 @@ def example(query_id: str) -> Response:
     """Run an example query, in any result format (Accept or ?format=)."""
     found = find_example(query_id)
     if found is None:
-        return error(
-            404,
-            f"There is no example query called {query_id!r}; see /sparql/examples.",
-            sv=f"Det finns ingen exempelfråga som heter {query_id!r}; se /sparql/examples.",
+        raise NotFound(
+            Message(
+                f"There is no example query called {query_id!r}; see /sparql/examples.",
+                f"Det finns ingen exempelfråga som heter {query_id!r}; se /sparql/examples.",
+            )
         )
     params = {key: request.args.getlist(key) for key in request.args}
     lang = reader_language()
