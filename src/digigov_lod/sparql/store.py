@@ -12,6 +12,7 @@ cache it fills: a reload onto a new release makes a new store, so nothing stale 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from collections.abc import Callable, Hashable, Iterable
@@ -30,10 +31,12 @@ from ..namespaces import bind_prefixes
 from ..release import DUMP_STEM, DamagedFile, Release, ReleaseFile
 from .cache import LruCache
 from .dataset import NAMED_GRAPHS, POOL_SIZE, build_engine, build_service, query_prefixes
-from .engine import Engine, EngineBadAnswer
+from .engine import Engine, EngineBadAnswer, EngineFailure, EngineUnavailable, PoolBusy, QueryError, retry_later
+from .guard import QueryRefused
 from .service import QueryService
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 #: Resource neighbourhoods kept per release (a page's worth of triples each, a few KB).
 NEIGHBOURHOODS_KEPT = 4096
@@ -86,7 +89,10 @@ def fill_values(query: str, variable: str, iris: Iterable[str]) -> str:
 class Store:
     """Everything the site reads of one release."""
 
-    def __init__(self, release: Release, settings: Settings, pool_size: int = POOL_SIZE) -> None:
+    def __init__(
+        self, release: Release, settings: Settings, pool_size: int = POOL_SIZE, engine: Engine | None = None
+    ) -> None:
+        """``engine``: what answers the queries (default: made from the settings on first use)."""
         self.release = release
         self.settings = settings
         self.pool_size = pool_size
@@ -95,7 +101,7 @@ class Store:
         self.namespaces = bind_prefixes(Graph(bind_namespaces="none"), release.base_iri)
         self.damaged = self._dump_damage()
         self._lock = threading.Lock()
-        self._engine: Engine | None = None
+        self._engine: Engine | None = engine
         self._service: QueryService | None = None
         self._pages: QueryService | None = None
         self._graph: Graph | None = None
@@ -124,8 +130,8 @@ class Store:
 
     def _start(self) -> None:
         with self._lock:
-            if self._engine is None:
-                self._engine = build_engine(self.release, self.settings, self.pool_size)
+            if self._service is None:
+                self._engine = self._engine or build_engine(self.release, self.settings, self.pool_size)
                 self._service = build_service(self.release, self.settings, self._engine)
                 self._pages = build_service(self.release, self.settings, self._engine, max_rows=PAGE_QUERY_ROWS)
 
@@ -139,8 +145,16 @@ class Store:
     # ------------------------------------------------------------------ queries
 
     def _answer(self, query: str, format_key: str) -> bytes:
+        """The engine's answer to one of the site's own queries. Its failures are the server's, never the
+        reader's: a busy pool or an unreachable engine is a 503 with Retry-After, a bad answer a 502, a
+        query the engine refuses a 500 (through the central error handler, like the endpoint's)."""
         service = self._page_service()
-        return service.answer(query, service.plan(query), format_key).body
+        try:
+            return service.answer(query, service.plan(query), format_key).body
+        except (PoolBusy, EngineUnavailable) as exc:
+            raise retry_later(exc, self.settings.query_timeout_s) from None
+        except (QueryError, QueryRefused) as exc:
+            raise EngineFailure("a query of the page was refused", str(exc)) from None
 
     def select(self, query: str) -> list[dict[str, dict[str, str]]]:
         """The rows of a SELECT query as SPARQL JSON bindings."""
@@ -214,6 +228,21 @@ class Store:
                     bind_prefixes(graph, self.release.base_iri)
                     self._graph = graph
         return self._graph
+
+    def warm(self) -> threading.Thread | None:
+        """Start reading the whole knowledge graph in the background, so that the server answers at once
+        and the first start page does not wait for it; None when its dump is damaged."""
+        if self.damaged is not None:
+            return None
+        thread = threading.Thread(target=self._warm, name="store-warm", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm(self) -> None:
+        try:
+            self.graph()
+        except Exception:  # the page that needs the graph reports it (DamagedFile: 503)
+            log.exception("reading the knowledge graph in the background failed")
 
     def compact(self, iri: str) -> str:
         """``schema:name`` for an IRI in a known namespace, the IRI itself otherwise."""

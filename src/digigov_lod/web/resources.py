@@ -143,7 +143,7 @@ def render_html(iri: URIRef, description: Graph, lang: str, doc_url: str) -> str
         {"subject": node_view(s, lang, graph), "property": node_view(p, lang, graph)}
         for s, p in sorted(description.subject_predicates(iri), key=lambda sp: (str(sp[1]), str(sp[0])))
     ]
-    sources = [node_view(o, lang, graph) for o in graph.objects(iri, PROV.wasDerivedFrom)]
+    sources = [node_view(o, lang, graph) for o in sorted(graph.objects(iri, PROV.wasDerivedFrom))]
     return render_template(
         "resource.html",
         iri=str(iri),

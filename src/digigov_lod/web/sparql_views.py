@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import math
 import re
 from functools import cache
 from pathlib import Path
@@ -20,7 +19,15 @@ from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, SPARQL_JSON, TURTLE, Fo
 from ..messages import Message, worded
 from ..release import serialize
 from ..sparql.description import service_description
-from ..sparql.engine import EngineFailure, EngineUnavailable, PoolBusy, QueryAnswer, QueryError, QueryTimeout
+from ..sparql.engine import (
+    EngineFailure,
+    EngineUnavailable,
+    PoolBusy,
+    QueryAnswer,
+    QueryError,
+    QueryTimeout,
+    retry_later,
+)
 from ..sparql.examples import find_example, load_examples
 from ..sparql.guard import QueryPlan, QueryRefused
 from ..sparql.service import QueryService, unknown_graphs_note
@@ -217,9 +224,8 @@ def run_query(
     except NotAcceptable:
         _refuse_wrong_query(service, query, plan, default_graphs, named_graphs)
         raise
-    except (PoolBusy, EngineUnavailable) as exc:  # a worker is free, or the engine back, by then; a stopped
-        exc.with_headers(Retry_After=str(max(1, math.ceil(site.settings.query_timeout_s))))  # query gets none
-        raise
+    except (PoolBusy, EngineUnavailable) as exc:
+        raise retry_later(exc, site.settings.query_timeout_s) from None
     if fmt is HTML:
         lang = reader_language()
         result = None
