@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
 
 from .inference import materialise
 from .iris import CANONICAL_BASE, rebase
@@ -59,7 +60,7 @@ def rebased(graph: Graph, base: str) -> Graph:
     if base == CANONICAL_BASE:
         return graph
 
-    def move(term):  # type: ignore[no-untyped-def]
+    def move(term: Node) -> Node:
         if isinstance(term, URIRef):
             return URIRef(rebase(str(term), base))
         if isinstance(term, Literal) and term.datatype == XSD.anyURI:  # e.g. sh:namespace in shapes

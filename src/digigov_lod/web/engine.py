@@ -21,4 +21,4 @@ def query_service(site: Site) -> QueryService:
             service = site.services.get("sparql")
             if service is None:
                 service = site.services["sparql"] = build_service(site.release, site.settings)
-    return service  # type: ignore[return-value]
+    return service  # type: ignore[return-value]  # site.services holds any object; "sparql" is always a QueryService

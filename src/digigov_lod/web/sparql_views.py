@@ -221,6 +221,7 @@ def run_query(
     except (PoolBusy, EngineUnavailable) as exc:  # a worker is free, or the engine back, by then; a stopped
         exc.with_headers(Retry_After=str(max(1, math.ceil(site.settings.query_timeout_s))))  # query gets none
         raise
+    body: str | bytes
     if fmt is HTML:
         lang = reader_language()
         result = None
