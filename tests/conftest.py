@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 from rdflib import Graph
+from release_cache import shared_release
 from support import PROJECT_ROOT, LiveServer, start_server
 
-from digigov_lod.build import build
 from digigov_lod.config import Settings
 from digigov_lod.release import Release
+
+pytest_plugins = ["scheduling"]
 
 
 @pytest.fixture(scope="session")
@@ -19,11 +21,15 @@ def project_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def release(tmp_path_factory: pytest.TempPathFactory, project_settings: Settings) -> Release:
-    """The real sources, built once per test session into a temporary folder."""
-    target = tmp_path_factory.mktemp("release") / "dist"
-    build(project_settings.with_overrides(release_dir=target))
-    return Release.open(target)
+def release(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, project_settings: Settings
+) -> Release:
+    """The real sources' release, shared read-only by every test and xdist worker (see ``release_cache``).
+
+    A test that must change a release works on :func:`release_cache.copy_release`."""
+    cache = request.config.cache
+    folder = cache.mkdir("releases") if cache is not None else tmp_path_factory.getbasetemp().parent / "releases"
+    return shared_release(project_settings, folder)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -88,11 +89,11 @@ def serve_command(host: str, port: int, release: Path | None) -> None:
     default=None,
     help="SELECT/ASK: json, xml, csv (default), tsv; CONSTRUCT/DESCRIBE: ttl (default), jsonld, nt, rdf.",
 )
-def query_command(query_file, release: Path | None, format_key: str | None) -> None:  # type: ignore[no-untyped-def]
+def query_command(query_file: IO[str], release: Path | None, format_key: str | None) -> None:
     """Run a SPARQL query file (or - for stdin) against a release, with the server's checks and limits."""
     from .formats import RDF_FORMATS, RESULT_FORMATS, SPARQL_CSV, TURTLE, by_key
     from .release import Release, ReleaseNotFound
-    from .sparql.dataset import build_service
+    from .sparql.dataset import build_engine, build_service
     from .sparql.engine import EngineFailure, PoolBusy, QueryError, QueryTimeout
     from .sparql.guard import QueryRefused
     from .sparql.service import unknown_graphs_note
@@ -106,7 +107,7 @@ def query_command(query_file, release: Path | None, format_key: str | None) -> N
         _echo_err(str(exc))
         sys.exit(1)
     text = query_file.read()
-    service = build_service(opened, settings, pool_size=1)
+    service = build_service(opened, settings, build_engine(opened, settings, pool_size=1))
     try:
         plan = service.plan(text)
     except QueryRefused as exc:
@@ -125,7 +126,7 @@ def query_command(query_file, release: Path | None, format_key: str | None) -> N
             param_hint="--format",
         )
     try:
-        answer = service.answer(text, plan, fmt.key)  # type: ignore[union-attr]
+        answer = service.answer(text, plan, fmt.key)
     except (QueryError, QueryTimeout, PoolBusy, EngineFailure) as exc:
         _echo_err(f"{query_file.name}: {exc}")
         sys.exit(1)

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .iris import CANONICAL_BASE, normalise_base
@@ -57,7 +58,7 @@ class Settings:
     def shapes_dir(self) -> Path:
         return self.project_root / "shapes"
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some settings replaced (``None`` values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
@@ -73,9 +74,9 @@ class ServerSettings:
     sockets_handed_over: bool = False  # GUNICORN_FD / LISTEN_FDS: listen on those (systemd, a re-exec)
 
 
-def _converted(env: Mapping[str, str], numeric: dict[str, tuple[str, Callable[[str], object]]]) -> dict[str, object]:
+def _converted(env: Mapping[str, str], numeric: dict[str, tuple[str, Callable[[str], object]]]) -> dict[str, Any]:
     """The numeric settings present in ``env``; a bad value is refused with the variable's name."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # values of the dataclass fields' several types, checked by their converters
     for variable, (name, convert) in numeric.items():
         if variable in env:
             try:

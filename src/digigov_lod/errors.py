@@ -10,7 +10,7 @@ path. An engine process sends some of them back to the web process, so they surv
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .messages import Message, message_of
 
@@ -61,8 +61,8 @@ class NotFound(PublishedError):
 class MethodNotAllowed(PublishedError):
     status = 405
 
-    def __init__(self, message: str, allowed: tuple[str, ...], **options: object) -> None:
-        super().__init__(message, **options)  # type: ignore[arg-type]
+    def __init__(self, message: str, allowed: tuple[str, ...], **options: Any) -> None:
+        super().__init__(message, **options)  # the base class's keyword options, passed on
         self.headers["Allow"] = ", ".join(allowed)
 
 

@@ -128,7 +128,7 @@ def rebased(graph: Graph, base: str) -> Graph:
     if base == CANONICAL_BASE:
         return graph
 
-    def move(term):  # type: ignore[no-untyped-def]
+    def move(term: Node) -> Node:
         if isinstance(term, URIRef):
             return URIRef(rebase(str(term), base))
         if isinstance(term, Literal) and term.datatype == XSD.anyURI:  # e.g. sh:namespace in shapes

@@ -95,7 +95,7 @@ def _performers_upwards(graph: Graph, base: str) -> int:
         if not values and not roles:
             continue
         for ancestor in graph.transitive_objects(event, SDO.superEvent):
-            if ancestor == event or (ancestor, RDF.type, SDO.EventSeries) in graph:
+            if ancestor is None or ancestor == event or (ancestor, RDF.type, SDO.EventSeries) in graph:
                 continue  # the series is not where anyone performed
             for prop, items in ((direct, values), (via_role, roles)):
                 new = [v for v in items if (ancestor, prop, v) not in graph]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD, DefinedNamespace
 
 from .iris import CANONICAL_BASE, KINDS, VOCAB_SEGMENT, kind_namespace
 
@@ -23,7 +23,7 @@ def vocab_namespace(base: str = CANONICAL_BASE) -> Namespace:
 
 DGV = vocab_namespace()
 
-STANDARD_PREFIXES: dict[str, Namespace] = {
+STANDARD_PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "schema": SCHEMA,
     "rdf": RDF,
     "rdfs": RDFS,

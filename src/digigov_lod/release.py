@@ -95,6 +95,7 @@ def serialize(graph: Graph, fmt: Format) -> bytes:
     if fmt.rdflib_name == "xml":
         triples = ox.parse(serialize(graph, NTRIPLES_FORMAT), format=ox.RdfFormat.N_TRIPLES)
         return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
+    assert fmt.rdflib_name is not None, f"{fmt.key} is not an RDF format"
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")  # Turtle: rdflib sorts subjects itself
 
 
@@ -249,7 +250,7 @@ class ReleaseWriter:
     def __enter__(self) -> ReleaseWriter:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(self, *exc_info: object) -> None:
         if self.workdir.exists():
             self.discard()
         self._let_go()

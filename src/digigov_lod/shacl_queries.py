@@ -22,8 +22,8 @@ Everything else (core constraints, the rare query that does not start with ``$th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, MutableSequence
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -42,7 +42,7 @@ _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 def _body(text: str) -> str:
     """The query without its PREFIX and BASE lines (pyshacl puts them in front of the shape's SELECT)."""
-    return text[_PREFIXES.match(text).end() :]
+    return _PREFIXES.sub("", text, count=1)
 
 
 def whole_graph_for_this(text: str) -> bool:
@@ -111,7 +111,7 @@ class _Terms:
 def _result(variables: list[Variable], rows: list[dict[Variable, Identifier]]) -> Result:
     result = Result("SELECT")
     result.vars = variables
-    result.bindings = rows
+    result.bindings = cast(MutableSequence[Mapping[Variable, Identifier]], rows)  # rdflib only reads them
     return result
 
 
@@ -128,7 +128,7 @@ class QueryGraph(Graph):
         self._unbound: dict[str, tuple[list[Variable], list[dict[Variable, Identifier]]]] = {}
 
     # pyshacl calls query(text, initBindings=...) and nothing else that reaches here
-    def query(  # type: ignore[override]
+    def query(
         self,
         query_object: Any,
         processor: Any = "sparql",
@@ -163,6 +163,7 @@ class QueryGraph(Graph):
 
     def _select(self, text: str) -> tuple[list[Variable], list[dict[Variable, Identifier]]]:
         solutions = self._oxigraph().query(text)
+        assert isinstance(solutions, ox.QuerySolutions), "only SELECT queries reach here"
         names = [v.value for v in solutions.variables]
         variables = [Variable(name) for name in names]
         convert = self._terms.rdflib

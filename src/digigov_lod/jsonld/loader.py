@@ -27,7 +27,7 @@ SCHEMAORG_CONTEXT_URLS = frozenset(
 )
 
 
-class RemoteFetchRefused(JsonLdError):  # type: ignore[misc]
+class RemoteFetchRefused(JsonLdError):
     """A JSON-LD document or context that is not shipped with the package was asked for."""
 
 

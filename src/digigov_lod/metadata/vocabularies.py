@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TypeGuard
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
@@ -100,7 +101,7 @@ def _classes_for(term: URIRef) -> tuple[URIRef, ...]:
     return ()
 
 
-def is_controlled(term: object) -> bool:
+def is_controlled(term: object) -> TypeGuard[URIRef]:
     return isinstance(term, URIRef) and str(term).startswith(CONTROLLED)
 
 
@@ -111,9 +112,9 @@ def describe(term: URIRef) -> Graph | None:
     if (term, None, None) in extract:
         for p, o in extract.predicate_objects(term):
             out.add((term, p, o))
-        for scheme in extract.objects(term, SKOS.inScheme):
-            for p, o in extract.predicate_objects(scheme):
-                out.add((scheme, p, o))
+        for listing in extract.objects(term, SKOS.inScheme):
+            for p, o in extract.predicate_objects(listing):
+                out.add((listing, p, o))
     elif term in _LABELS:
         scheme, labels = _LABELS[term]
         for lang, text in labels.items():

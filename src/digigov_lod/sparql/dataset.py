@@ -67,8 +67,8 @@ def dataset_nquads(folder: Path, base: str) -> bytes:
                 ox.BlankNode(f"{prefix}-{t.value}") if isinstance(t, ox.BlankNode) else t
                 for t in (triple.subject, triple.object)
             )
-            merge.add(f"{ox.Triple(s, triple.predicate, o)} .\n")  # type: ignore[arg-type]
-            lines.add(f"{ox.Quad(s, triple.predicate, o, graph)} .\n")  # type: ignore[arg-type]
+            merge.add(f"{ox.Triple(s, triple.predicate, o)} .\n")
+            lines.add(f"{ox.Quad(s, triple.predicate, o, graph)} .\n")
         named.extend(sorted(lines))
     return "".join(sorted(merge) + named).encode("utf-8")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import pyoxigraph as ox
 
@@ -55,7 +56,14 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
     return {"type": "literal", "value": str(term)}  # RDF-star triple terms, rarely seen here
 
 
-def dataset_arguments(job: QueryJob) -> dict[str, object]:
+class DatasetArguments(TypedDict, total=False):
+    """The keyword arguments of ``Store.query`` that choose the dataset."""
+
+    default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+    named_graphs: list[ox.NamedNode | ox.BlankNode]
+
+
+def dataset_arguments(job: QueryJob) -> DatasetArguments:
     """The engine's dataset arguments, as SPARQL 1.1 Protocol §2.1.4 defines the RDF dataset.
 
     - ``default-graph-uri`` / ``named-graph-uri`` given: they *are* the dataset, overriding any
@@ -74,7 +82,7 @@ def dataset_arguments(job: QueryJob) -> dict[str, object]:
 
 def _query(store: ox.Store, job: QueryJob) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
-        return store.query(  # type: ignore[arg-type]
+        return store.query(
             job.query, base_iri=job.base_iri, prefixes=dict(job.prefixes), **dataset_arguments(job)
         )
     except SyntaxError as exc:

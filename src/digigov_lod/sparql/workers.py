@@ -83,10 +83,10 @@ def _drop_fork_server_link() -> None:
 
     server = getattr(forkserver, "_forkserver", None)
     fd = getattr(server, "_forkserver_alive_fd", None)
-    if fd is not None:
+    if server is not None and fd is not None:
         with contextlib.suppress(OSError):
             os.close(fd)
-        server._forkserver_alive_fd = None  # type: ignore[union-attr]
+        server._forkserver_alive_fd = None
 
 
 def _die_with_parent() -> None:
@@ -535,10 +535,11 @@ class WorkerPool:
             raise self._out_of_memory()
         self._give_back(worker)
         if status == "error":
-            raise QueryError(payload)
+            raise QueryError(str(payload))
         if status == "failure":
             raise EngineFailure("the query engine failed", str(payload))
-        return payload  # type: ignore[return-value]
+        assert isinstance(payload, QueryAnswer), f"an engine answered {status!r} with {payload!r}"
+        return payload
 
     def _out_of_memory(self) -> QueryOutOfMemory:
         limit = f" ({self.memory_mb} MB)" if self.memory_mb else ""

@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     release = Release.open(release_dir or settings.release_dir)
     release.verify()  # logs each damaged file once
     app = Flask(__name__)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider has it; the base class it is typed as has not
     app.config["MAX_CONTENT_LENGTH"] = max_request_bytes(settings)
     site = Site(settings=settings, release=release, store=Store(release, settings), code_version=code_fingerprint())
     site.store.warm()  # the start page, indexes and deep embeds read the whole graph: have it ready soon
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     install_error_handler(app)  # also for the paths no blueprint answers
 
     if response_cache:
-        app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]
+        app.wsgi_app = ResponseCache(app.wsgi_app)  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
     return app
 
 

@@ -161,7 +161,7 @@ class Compressor:
             if close:
                 close()
         status = str(captured["status"])
-        headers: Headers = captured["headers"]  # type: ignore[assignment]
+        headers: Headers = captured["headers"]  # type: ignore[assignment]  # start_response stored a Headers there
         code = int(status.split(" ", 1)[0])
         content_type = _header(headers, "content-type") or ""
         if compressible(content_type):

@@ -72,7 +72,7 @@ def explicit(value: str | None, offered: tuple[Format, ...]) -> Format | None:
     for fmt in offered:
         if name in fmt.names:
             return fmt
-    fmt = by_media_type(name.split(";")[0].strip(), offered)
-    if fmt is None:
+    found = by_media_type(name.split(";")[0].strip(), offered)
+    if found is None:
         raise NotAcceptable(offered, asked=value.strip())
-    return fmt
+    return found

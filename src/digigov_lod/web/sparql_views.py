@@ -226,6 +226,7 @@ def run_query(
         raise
     except (PoolBusy, EngineUnavailable) as exc:
         raise retry_later(exc, site.settings.query_timeout_s) from None
+    body: str | bytes
     if fmt is HTML:
         lang = reader_language()
         result = None
