@@ -120,7 +120,8 @@ def wait_for(server: Server, path: str, seconds: float = 600) -> float:
 
 
 def processes(root: int) -> dict[str, list[tuple[int, float]]]:
-    """The server's processes by kind (``web``, ``engine``, ``master``) with their RSS in MB."""
+    """The server's processes by kind with their RSS in MB: ``master``, ``web`` (its children), ``engine``
+    (``sparql-worker`` processes) and ``helper`` (other descendants: the engines' fork server and the like)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -130,7 +131,7 @@ def processes(root: int) -> dict[str, list[tuple[int, float]]]:
                 continue
             parent = int(stat[stat.rindex(")") + 2 :].split()[1])
             children.setdefault(parent, []).append(int(entry.name))
-    found: dict[str, list[tuple[int, float]]] = {"master": [], "web": [], "engine": []}
+    found: dict[str, list[tuple[int, float]]] = {"master": [], "web": [], "engine": [], "helper": []}
     todo = [(root, "master")]
     while todo:
         pid, kind = todo.pop()
@@ -144,7 +145,7 @@ def processes(root: int) -> dict[str, list[tuple[int, float]]]:
             continue
         kind = "engine" if name == "sparql-worker" else kind
         found[kind].append((pid, rss_kb / 1024))
-        todo.extend((child, "web") for child in children.get(pid, []))
+        todo.extend((child, "web" if kind == "master" else "helper") for child in children.get(pid, []))
     return found
 
 
@@ -152,7 +153,8 @@ def memory_line(server: Server, when: str) -> None:
     kinds = processes(server.process.pid)
     web = ", ".join(f"{mb:.0f}" for _, mb in sorted(kinds["web"]))
     engines = ", ".join(f"{mb:.0f}" for _, mb in sorted(kinds["engine"]))
-    print(f"RSS MB {when}: web processes [{web}], engine processes [{engines}]", flush=True)
+    helpers = ", ".join(f"{mb:.0f}" for _, mb in sorted(kinds["helper"]))
+    print(f"RSS MB {when}: web processes [{web}], engine processes [{engines}], helpers [{helpers}]", flush=True)
 
 
 def sample_pages(release: Path, count: int, seed: int = 13) -> list[str]:
