@@ -96,8 +96,7 @@ def iri_term(iri: str) -> str:
 def bind(query: str, **iris: str) -> str:
     """``query`` with each variable ``?name`` replaced by the IRI given for it."""
     for name, iri in iris.items():
-        term = iri_term(iri)
-        query = re.sub(rf"\?{name}\b", lambda _match: term, query)  # noqa: B023 (used at once)
+        query = re.sub(rf"\?{name}\b", iri_term(iri), query)  # an IRI term holds no backslash (see iri_term)
     return query
 
 
