@@ -21,7 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from rdflib import Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..config import Settings
@@ -32,7 +33,7 @@ from ..release import DUMP_STEM, DamagedFile, Release, ReleaseFile
 from .cache import LruCache
 from .dataset import NAMED_GRAPHS, POOL_SIZE, build_engine, build_service, query_prefixes
 from .engine import Engine, EngineBadAnswer, EngineFailure, EngineUnavailable, PoolBusy, QueryError, retry_later
-from .guard import QueryRefused
+from .guard import QueryPlan, QueryRefused
 from .service import QueryService
 
 T = TypeVar("T")
@@ -46,6 +47,26 @@ DERIVED_KEPT = 4096
 PAGE_QUERY_ROWS = 10_000_000
 #: Characters an IRI put into a page query may not contain (they would end the IRI or the query).
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+#: Datatypes rdflib leaves off a literal (a plain string, a string with a language tag).
+_IMPLICIT_DATATYPES = frozenset(
+    {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+)
+
+
+def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """A pyoxigraph term as the rdflib term the pages work with."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if term.language or datatype in _IMPLICIT_DATATYPES:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise ValueError(f"not an RDF term of a graph: {term}")
 
 
 class PageQueryError(EngineBadAnswer):
@@ -75,8 +96,7 @@ def iri_term(iri: str) -> str:
 def bind(query: str, **iris: str) -> str:
     """``query`` with each variable ``?name`` replaced by the IRI given for it."""
     for name, iri in iris.items():
-        term = iri_term(iri)
-        query = re.sub(rf"\?{name}\b", lambda _match: term, query)  # noqa: B023 (used at once)
+        query = re.sub(rf"\?{name}\b", iri_term(iri), query)  # an IRI term holds no backslash (see iri_term)
     return query
 
 
@@ -144,13 +164,16 @@ class Store:
 
     # ------------------------------------------------------------------ queries
 
-    def _answer(self, query: str, format_key: str) -> bytes:
+    def _answer(self, query: str, format_key: str, plan: QueryPlan | None = None) -> bytes:
         """The engine's answer to one of the site's own queries. Its failures are the server's, never the
         reader's: a busy pool or an unreachable engine is a 503 with Retry-After, a bad answer a 502, a
-        query the engine refuses a 500 (through the central error handler, like the endpoint's)."""
+        query the engine refuses a 500 (through the central error handler, like the endpoint's).
+
+        ``plan``: the guard's plan of the page query this was made from (binding IRIs changes neither its
+        form nor its dataset), so that a page does not pay for checking its own query again."""
         service = self._page_service()
         try:
-            return service.answer(query, service.plan(query), format_key).body
+            return service.answer(query, plan or service.plan(query), format_key).body
         except (PoolBusy, EngineUnavailable) as exc:
             raise retry_later(exc, self.settings.query_timeout_s) from None
         except (QueryError, QueryRefused) as exc:
@@ -163,13 +186,14 @@ class Store:
     def ask(self, query: str) -> bool:
         return bool(self._results(query)["boolean"])
 
-    def construct(self, query: str) -> Graph:
+    def construct(self, query: str, plan: QueryPlan | None = None) -> Graph:
         """The graph a CONSTRUCT (or DESCRIBE) query answers, with the site's prefixes bound."""
-        body = self._answer(query, NTRIPLES.key)
+        body = self._answer(query, NTRIPLES.key, plan)
         graph = bind_prefixes(Graph(), self.release.base_iri)
-        try:
-            graph.parse(data=body.decode("utf-8"), format="nt")
-        except Exception as exc:  # a remote engine's garbled answer is its fault, not the reader's
+        try:  # pyoxigraph's parser: rdflib's took most of a resource page's time
+            for triple in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+                graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+        except (SyntaxError, ValueError) as exc:  # a remote engine's garbled answer is its fault, not the reader's
             raise PageQueryError("the engine's answer to a page query is not N-Triples", str(exc)) from None
         return graph
 
@@ -187,9 +211,15 @@ class Store:
         things it links to), from one query; kept per release. Empty for an IRI the data does not know."""
         found = self._neighbourhoods.get(iri)
         if found is None:
-            found = self.construct(bind(page_query("neighbourhood"), this=iri, kg=self.knowledge_graph))
+            found = self.construct(*self._page("neighbourhood", this=iri, kg=self.knowledge_graph))
             self._neighbourhoods.put(iri, found)
         return found
+
+    def _page(self, name: str, **iris: str) -> tuple[str, QueryPlan]:
+        """The page query ``name`` with ``iris`` bound, and its plan (checked once per release)."""
+        text: str = self.remember(("page-query", name), lambda: page_query(name))
+        plan: QueryPlan = self.remember(("plan", name), lambda: self._page_service().plan(text))
+        return bind(text, **iris), plan
 
     def describe(self, iri: str) -> Graph:
         """The resource's document: its statements (following blank nodes) and the statements about it."""
@@ -204,7 +234,8 @@ class Store:
         iris = sorted({str(t) for t in terms if isinstance(t, URIRef) and not _NOT_IN_IRI.search(str(t))})
         if not iris:
             return bind_prefixes(Graph(), self.release.base_iri)
-        return self.construct(fill_values(bind(page_query("labels"), kg=self.knowledge_graph), "term", iris))
+        query, plan = self._page("labels", kg=self.knowledge_graph)
+        return self.construct(fill_values(query, "term", iris), plan)
 
     def with_labels(self, graph: Graph) -> Graph:
         """A copy of ``graph`` with the labels of every IRI it mentions (for pages made from release files)."""
