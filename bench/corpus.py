@@ -35,9 +35,9 @@ def write_corpus(copies: int, target: Path) -> int:
         (target / shared).symlink_to(ROOT / shared, target_is_directory=True)
     data = target / "data"
     data.mkdir()
-    for shared in sorted((ROOT / "data").iterdir()):  # the catalog's facts (catalog.toml) are one for all copies
-        if shared.suffix != ".ttl":
-            (data / shared.name).symlink_to(shared)
+    for other in sorted((ROOT / "data").iterdir()):  # the catalog's facts (catalog.toml): one release, one catalog
+        if other.is_file() and other.suffix != ".ttl":
+            shutil.copyfile(other, data / other.name)
     size = 0
     for source in sorted((ROOT / "data").glob("*.ttl")):
         text = source.read_text(encoding="utf-8")

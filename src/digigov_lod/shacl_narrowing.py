@@ -368,7 +368,7 @@ class _Translator:
             raise Unknown("implicit class targets")
         groups = []
         for cls in self.shapes.objects(shape, SH.targetClass):
-            groups.append(f"?this rdf:type/rdfs:subClassOf* {self.term(cls)} .")
+            groups.append(f"?class rdfs:subClassOf* {self.term(cls)} . ?this rdf:type ?class .")
         for p in self.shapes.objects(shape, SH.targetSubjectsOf):
             groups.append(f"?this {self.term(p)} [] .")
         for p in self.shapes.objects(shape, SH.targetObjectsOf):
