@@ -1,4 +1,4 @@
-# The two set-up commands of the README: `make run` and `make test`.
+# The two set-up commands of the README: `make run` and `make test-all`; `make test` is the developer's fast loop.
 # Everything they need is installed from pinned versions by the targets below.
 
 PYTHON ?= python3
@@ -12,7 +12,7 @@ PIDFILE ?= .gunicorn.pid
 # The query editor (CodeMirror 6 from the pinned npm packages), bundled into the package's static files.
 EDITOR_BUNDLE := src/digigov_lod/web/static/editor.js
 
-.PHONY: run reload stop test test-deps build lint bench clean
+.PHONY: run reload stop test test-all checks test-deps build lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,10 +52,24 @@ reload:
 stop:
 	kill -TERM $$(cat $(PIDFILE))
 
-test: $(VENV)/.installed-test node_modules/.installed $(EDITOR_BUNDLE)
+# pytest-xdist processes; each module runs whole on one of them, the longest first (tests/scheduling.py).
+# 3 keeps both cores busy while one process waits on a server or a browser.
+TEST_WORKERS ?= 3
+PYTEST_PARALLEL := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
+
+# Everything the tests need installed, then the linter and the type checker.
+checks: $(VENV)/.installed-test node_modules/.installed $(EDITOR_BUNDLE)
 	bash scripts/install-system-deps.sh
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest
+	$(BIN)/mypy
+
+# The fast loop: every test but those marked slow.
+test: checks
+	$(PYTEST_PARALLEL) -m "not slow"
+
+# Every test (what CI runs).
+test-all: checks
+	$(PYTEST_PARALLEL)
 
 bench: $(VENV)/.installed-test
 	bash scripts/install-system-deps.sh wrk

@@ -43,7 +43,7 @@ def test_a_small_answer_crosses_once() -> None:
     assert sent[1]["body"] == b"got:query=ASK%7B%7D|x=1" and not sent[1].get("more_body")
 
 
-def test_a_large_answer_is_streamed_in_order(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_large_answer_is_streamed_in_order(monkeypatch) -> None:
     monkeypatch.setattr(bridge, "BUFFER_BYTES", 1000)
     pieces = [bytes([65 + n % 26]) * 300 for n in range(20)]
 

@@ -30,7 +30,7 @@ from digigov_lod.release import Release
 def _from_oxigraph(path: Path, media_type: str) -> Graph:
     """Parse with pyoxigraph (an independent parser) and convert to rdflib terms."""
 
-    def term(t):  # type: ignore[no-untyped-def]
+    def term(t):
         if isinstance(t, ox.NamedNode):
             return URIRef(t.value)
         if isinstance(t, ox.BlankNode):

@@ -146,7 +146,7 @@ class CountingWsgi:
         self.calls = 0
         self.lock = threading.Lock()
 
-    def __call__(self, environ: dict, start_response) -> list[bytes]:  # type: ignore[no-untyped-def]
+    def __call__(self, environ: dict, start_response) -> list[bytes]:
         with self.lock:
             self.calls += 1
         body = json.dumps({"rows": list(range(2000))}).encode()

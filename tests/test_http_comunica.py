@@ -60,7 +60,7 @@ def comparable(term: Node | None) -> object:
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[q.id for q in EXAMPLES])
-def test_every_example_answers_in_comunica_as_in_rdflib(live_server: LiveServer, union_graph: Graph, example) -> None:  # type: ignore[no-untyped-def]
+def test_every_example_answers_in_comunica_as_in_rdflib(live_server: LiveServer, union_graph: Graph, example) -> None:
     answer = comunica_answers(live_server.url + "sparql")[example.id]
     assert "error" not in answer, answer.get("error")
     expected = union_graph.query(example.text)

@@ -18,11 +18,11 @@ IDENTITY = {"Accept-Encoding": "identity"}
 
 
 @pytest.fixture(scope="module")
-def dumps(release) -> list:  # type: ignore[no-untyped-def]
+def dumps(release) -> list:
     return [f for f in release.files() if f.role in ("dump", "dump-gzip", "dataset-dump", "dataset-dump-gzip")]
 
 
-def test_every_dump_downloads_with_headers(live_server: LiveServer, release, dumps: list) -> None:  # type: ignore[no-untyped-def]
+def test_every_dump_downloads_with_headers(live_server: LiveServer, release, dumps: list) -> None:
     assert len(dumps) == 10  # four graph formats and the N-Quads dataset, each plain and gzipped
     for item in dumps:
         response = requests.get(live_server.url + "download/" + item.name, headers=IDENTITY)  # the file's own bytes
@@ -70,7 +70,7 @@ def test_landing_page_links(live_server: LiveServer) -> None:
             assert f'href="{target}' in page.text, target
 
 
-def test_landing_page_describes_the_dataset_for_search_engines(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
+def test_landing_page_describes_the_dataset_for_search_engines(live_server: LiveServer, release) -> None:
     from html_safety import inline_scripts
     from rdflib import Graph
     from rdflib.namespace import DCAT, DCTERMS
@@ -89,7 +89,7 @@ def test_landing_page_describes_the_dataset_for_search_engines(live_server: Live
     assert any(url.endswith("/download/digigov-2017.ttl") for url in downloads)
 
 
-def test_relative_release_folder_as_make_run_uses_it(release) -> None:  # type: ignore[no-untyped-def]
+def test_relative_release_folder_as_make_run_uses_it(release) -> None:
     """`make run` serves `dist` relative to the checkout: downloads must still find the files."""
     from support import start_server
 

@@ -62,7 +62,7 @@ def _engines(server: LiveServer) -> list[int]:
     return sorted(found)
 
 
-def _wait_for(condition, seconds: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
+def _wait_for(condition, seconds: float = 20.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():

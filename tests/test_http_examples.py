@@ -37,7 +37,7 @@ def test_there_are_enough_examples() -> None:
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[q.id for q in EXAMPLES])
-def test_example_in_every_format(live_server: LiveServer, union_graph: Graph, example) -> None:  # type: ignore[no-untyped-def]
+def test_example_in_every_format(live_server: LiveServer, union_graph: Graph, example) -> None:
     expected = union_graph.query(example.text)
     assert expected.type == "SELECT", "examples are SELECT queries"
     url = live_server.url + "sparql/examples/" + example.id

@@ -71,7 +71,7 @@ def test_an_unknown_but_well_known_prefix_is_named_with_its_iri(live_server: Liv
     assert "PREFIX wd: <http://www.wikidata.org/entity/>" in answer.text
 
 
-def test_the_build_says_where_its_warnings_are(project_settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_build_says_where_its_warnings_are(project_settings) -> None:
     said: list[str] = []
     checked = check_sources(project_settings, progress=said.append)
     assert checked.outcome.warnings, "the data has warnings (claims whose speaker the report does not name)"
@@ -79,7 +79,7 @@ def test_the_build_says_where_its_warnings_are(project_settings) -> None:  # typ
     assert "digigov-lod validate" in counts and "validation-report.txt" in counts
 
 
-def test_make_run_writes_a_pid_file_and_make_reload_signals_that_server(release, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_make_run_writes_a_pid_file_and_make_reload_signals_that_server(release, tmp_path: Path) -> None:
     """The reload recipe reaches this server's master, not the oldest gunicorn on the machine."""
     port, pidfile = free_port(), tmp_path / "server.pid"
     variables = [f"PORT={port}", f"PIDFILE={pidfile}", f"RELEASE={tmp_path / 'dist'}"]

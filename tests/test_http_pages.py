@@ -39,11 +39,11 @@ def page(server: LiveServer, path: str, lang: str = "sv") -> str:
 
 
 @pytest.fixture(scope="module")
-def graph(release) -> Graph:  # type: ignore[no-untyped-def]
+def graph(release) -> Graph:
     return release.load_graph()
 
 
-def test_programme_lists_each_days_sessions_in_the_reports_order(live_server: LiveServer, release, graph) -> None:  # type: ignore[no-untyped-def]
+def test_programme_lists_each_days_sessions_in_the_reports_order(live_server: LiveServer, release, graph) -> None:
     html = page(live_server, "programme")
     dgv = vocab_namespace(release.base_iri)
     days = sorted(graph.subjects(SCHEMA.superEvent, URIRef(release.base_iri + "id/event/digigov-2017")))
@@ -75,7 +75,7 @@ def test_programme_is_linked_from_every_page_and_the_landing_page(live_server: L
         assert "/programme" in links(page(live_server, path))
 
 
-def test_every_thing_is_two_clicks_from_the_landing_page(live_server: LiveServer, release, graph) -> None:  # type: ignore[no-untyped-def]
+def test_every_thing_is_two_clicks_from_the_landing_page(live_server: LiveServer, release, graph) -> None:
     """Crawl landing → index page → resource, and compare with every subject under id/."""
     things = {str(s) for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(release.base_iri + "id/")}
     indexes = [h for h in links(page(live_server, "")) if h.startswith("/browse/") and h != "/browse/"]

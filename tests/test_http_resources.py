@@ -23,12 +23,12 @@ FORMATS = [
 ]
 
 
-def _subjects_under(release, prefix: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _subjects_under(release, prefix: str) -> list[str]:
     graph = release.load_graph()
     return sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(prefix)})
 
 
-def test_every_thing_iri_dereferences(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
+def test_every_thing_iri_dereferences(live_server: LiveServer, release) -> None:
     iris = _subjects_under(release, release.base_iri + "id/")
     assert len(iris) > 50
     session = requests.Session()
@@ -44,7 +44,7 @@ def test_every_thing_iri_dereferences(live_server: LiveServer, release) -> None:
         assert (URIRef(iri), None, None) in Graph().parse(data=followed.text, format="turtle")
 
 
-def test_vocabulary_terms_dereference(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
+def test_vocabulary_terms_dereference(live_server: LiveServer, release) -> None:
     terms = _subjects_under(release, release.base_iri + "def/")
     assert terms, "the own vocabulary has terms"
     for iri in terms:
@@ -58,7 +58,7 @@ def test_vocabulary_terms_dereference(live_server: LiveServer, release) -> None:
 @pytest.mark.parametrize(("media", "parser", "suffix"), FORMATS)
 def test_document_negotiates_every_format(
     live_server: LiveServer, release, media: str, parser: str, suffix: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     expected = describe(release.load_graph(), URIRef(release.base_iri + CONFERENCE), release.base_iri)
     url = live_server.url + "doc/event/digigov-2017"
     by_accept = requests.get(url, headers={"Accept": media})
@@ -162,7 +162,7 @@ def test_conditional_requests_on_documents(live_server: LiveServer) -> None:
     assert other.headers["ETag"] != first.headers["ETag"], "each representation has its own validator"
 
 
-def test_every_iri_under_the_base_answers(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
+def test_every_iri_under_the_base_answers(live_server: LiveServer, release) -> None:
     """Subjects, objects and named graphs: anything under the base IRI resolves on this server."""
     graph = release.load_graph()
     for name in ("catalog.nt", "void.nt"):

@@ -26,13 +26,13 @@ NAMES_CONSTRUCT = (
 )
 
 
-def _expected_people(release) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _expected_people(release) -> set[tuple[str, str]]:
     graph = release.load_graph()
     return {(str(r.person), str(r.name)) for r in graph.query(PEOPLE)}
 
 
 @pytest.fixture(scope="module")
-def expected_people(release) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def expected_people(release) -> set[tuple[str, str]]:
     people = _expected_people(release)
     assert len(people) >= 10, "the report names more than ten people"
     return people
@@ -79,7 +79,7 @@ def test_sparqlwrapper_csv_tsv(live_server: LiveServer, expected_people: set, fm
     assert rows == expected_people
 
 
-def test_sparqlwrapper_construct_as_rdf(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
+def test_sparqlwrapper_construct_as_rdf(live_server: LiveServer, release) -> None:
     client = SPARQLWrapper(live_server.url + "sparql")
     client.setQuery(NAMES_CONSTRUCT)
     client.setReturnFormat("turtle")
@@ -156,7 +156,7 @@ def test_post_forms(live_server: LiveServer, expected_people: set) -> None:
         assert rows == expected_people
 
 
-def test_default_and_named_graph_parameters(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
+def test_default_and_named_graph_parameters(live_server: LiveServer, release) -> None:
     kg = release.base_iri + "graph/knowledge-graph"
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     response = requests.get(

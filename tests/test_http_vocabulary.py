@@ -23,7 +23,7 @@ def _rows(page: str) -> dict[str, str]:
 
 def test_every_class_and_property_of_the_data_is_listed_with_its_count(
     live_server: LiveServer, page: str, union_graph
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     rows = _rows(page)
     query = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH <%sgraph/knowledge-graph> { ?s ?p ?o } }"
     answer = requests.get(

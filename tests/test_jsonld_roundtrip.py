@@ -50,7 +50,7 @@ def resources() -> list[str]:
     return [str(iri) for iri in iter_resources(graph(), BASE)]
 
 
-def https(term):  # type: ignore[no-untyped-def]
+def https(term):
     """Read http://schema.org/ as https://schema.org/ (IRIs and datatypes)."""
     if isinstance(term, URIRef) and str(term).startswith(HTTP):
         return URIRef(HTTPS + str(term)[len(HTTP) :])
@@ -59,7 +59,7 @@ def https(term):  # type: ignore[no-untyped-def]
     return term
 
 
-def normalised(triples) -> Graph:  # type: ignore[no-untyped-def]
+def normalised(triples) -> Graph:
     out = Graph()
     for s, p, o in triples:
         out.add((https(s), https(p), https(o)))
@@ -211,5 +211,5 @@ def test_a_time_without_offset_is_stockholm_time() -> None:
     assert document["endDate"] == "2017-06-05T09:30:00+00:00"
 
 
-def as_list(value):  # type: ignore[no-untyped-def]
+def as_list(value):
     return value if isinstance(value, list) else [value]

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @cache
-def graph():  # type: ignore[no-untyped-def]
+def graph():
     return load_sources(PROJECT_ROOT / "data", PROJECT_ROOT / "ontology", BASE)
 
 

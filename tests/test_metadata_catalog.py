@@ -109,7 +109,7 @@ def test_catalog_follows_the_harvesting_rules(release: Release, catalog: Graph) 
     assert (service, DCTERMS.conformsTo, URIRef("http://www.w3.org/TR/sparql11-protocol/")) in catalog
 
 
-def _without(catalog: Graph, predicate: URIRef, which=lambda s: True) -> Graph:  # type: ignore[no-untyped-def]
+def _without(catalog: Graph, predicate: URIRef, which=lambda s: True) -> Graph:
     broken = Graph()
     broken += catalog
     for s, o in list(broken.subject_objects(predicate)):
@@ -133,8 +133,8 @@ def test_free_text_without_language_does_not_conform(catalog: Graph) -> None:
     assert "DCAT-AP-SE 3.0.1 (derived)" in failing and "digigov" in failing
 
 
-def _drop_media_type(original):  # type: ignore[no-untyped-def]
-    def broken(g, src, dump):  # type: ignore[no-untyped-def]
+def _drop_media_type(original):
+    def broken(g, src, dump):
         original(g, src, dump)
         g.remove((src.distribution(dump), DCAT.mediaType, None))
 

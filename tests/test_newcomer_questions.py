@@ -31,7 +31,7 @@ PREFIX event: <{BASE}id/event/>
 
 
 @pytest.fixture(scope="module")
-def ask(live_server: LiveServer):  # type: ignore[no-untyped-def]
+def ask(live_server: LiveServer):
     """Run a SELECT query on the live endpoint; return its rows as tuples of strings (ids shortened)."""
 
     def run(query: str) -> list[tuple[str, ...]]:
@@ -71,30 +71,30 @@ PEOPLE = {
 }
 
 
-def test_people_one_row_each(ask) -> None:  # type: ignore[no-untyped-def]
+def test_people_one_row_each(ask) -> None:
     rows = ask("SELECT ?p ?name WHERE { ?p a schema:Person ; schema:name ?name }")
     assert len(rows) == 11
     assert {name for _, name in rows} == PEOPLE
 
 
-def test_find_a_person_by_name(ask) -> None:  # type: ignore[no-untyped-def]
+def test_find_a_person_by_name(ask) -> None:
     # line 22: "AI-forskaren Christian Guttmann"
     assert ask('SELECT ?p WHERE { ?p schema:name "Christian Guttmann" }') == [("person/christian-guttmann",)]
 
 
-def test_guttmann_works_for_an_organisation(ask) -> None:  # type: ignore[no-untyped-def]
+def test_guttmann_works_for_an_organisation(ask) -> None:
     # line 22: "Executive Director, Nordic Artificial Intelligence Institute NAII"
     rows = ask("SELECT ?x WHERE { person:christian-guttmann schema:worksFor ?x . ?x a schema:Organization }")
     assert rows == [("organization/naii",)]
 
 
-def test_guttmann_affiliations(ask) -> None:  # type: ignore[no-untyped-def]
+def test_guttmann_affiliations(ask) -> None:
     # line 22: "Professor (Adj. Assoc.) University of New South Wales Karolinska Institutet"
     rows = ask("SELECT ?x WHERE { person:christian-guttmann schema:affiliation ?x }")
     assert set(rows) == {("organization/unsw",), ("organization/karolinska-institutet",)}
 
 
-def test_all_organisations_are_organizations(ask) -> None:  # type: ignore[no-untyped-def]
+def test_all_organisations_are_organizations(ask) -> None:
     rows = ask("SELECT DISTINCT ?o WHERE { ?o a schema:Organization }")
     named_in_report = {
         "organization/sambruk",  # line 6
@@ -119,7 +119,7 @@ def test_all_organisations_are_organizations(ask) -> None:  # type: ignore[no-un
     assert {o for (o,) in rows} == named_in_report | others
 
 
-def test_the_ai_session_performer_is_a_person(ask) -> None:  # type: ignore[no-untyped-def]
+def test_the_ai_session_performer_is_a_person(ask) -> None:
     # line 22: the AI session, with Christian Guttmann among the speakers
     rows = ask(
         """SELECT ?p ?name WHERE {
@@ -131,7 +131,7 @@ def test_the_ai_session_performer_is_a_person(ask) -> None:  # type: ignore[no-u
     assert rows == [("person/christian-guttmann", "Christian Guttmann")]
 
 
-def test_performers_of_the_welfare_session(ask) -> None:  # type: ignore[no-untyped-def]
+def test_performers_of_the_welfare_session(ask) -> None:
     # line 27: "presenterade och diskuterade Jenny Birkestad/SKL, Jane Walerud ... och ... Daniel Forslund"
     rows = ask(
         """SELECT ?name WHERE {
@@ -141,7 +141,7 @@ def test_performers_of_the_welfare_session(ask) -> None:  # type: ignore[no-unty
     assert set(rows) == {("Jenny Birkestad",), ("Jane Walerud",), ("Daniel Forslund",)}
 
 
-def test_performers_of_the_conference(ask) -> None:  # type: ignore[no-untyped-def]
+def test_performers_of_the_conference(ask) -> None:
     # lines 21-43: everyone on stage; McKinsey, Cisco and the closing speakers are named only by organisation or country
     rows = ask(
         """SELECT DISTINCT ?p WHERE {
@@ -153,7 +153,7 @@ def test_performers_of_the_conference(ask) -> None:  # type: ignore[no-untyped-d
     assert "person/claes-olof-olsson" not in {p for (p,) in rows}  # he attended, he did not perform (lines 19, 32)
 
 
-def test_performers_on_day_2(ask) -> None:  # type: ignore[no-untyped-def]
+def test_performers_on_day_2(ask) -> None:
     # lines 27-43: day 2 had Birkestad, Walerud, Forslund, Shekarabi, Micko, Eriksson, Hellmark Knutsson,
     # Karlsson, and the closing speakers from Denmark, Norway and the OECD moderated by Isaksson
     rows = ask(
@@ -163,7 +163,7 @@ def test_performers_on_day_2(ask) -> None:  # type: ignore[no-untyped-def]
     assert len(rows) == 9
 
 
-def test_when_was_the_conference(ask) -> None:  # type: ignore[no-untyped-def]
+def test_when_was_the_conference(ask) -> None:
     # line 4: "den 5-6 december 2017"
     rows = ask(
         """SELECT ?start ?end WHERE {
@@ -172,7 +172,7 @@ def test_when_was_the_conference(ask) -> None:  # type: ignore[no-untyped-def]
     assert rows == [("2017-12-05", "2017-12-06")]
 
 
-def test_where_was_the_conference(ask) -> None:  # type: ignore[no-untyped-def]
+def test_where_was_the_conference(ask) -> None:
     # line 4: "i Kista"
     rows = ask(
         'SELECT ?name WHERE { ?e schema:alternateName "DigiGov 2017" ; schema:location ?l . ?l schema:name ?name }'
@@ -180,18 +180,18 @@ def test_where_was_the_conference(ask) -> None:  # type: ignore[no-untyped-def]
     assert rows == [("Kista",)]
 
 
-def test_find_a_place_by_name(ask) -> None:  # type: ignore[no-untyped-def]
+def test_find_a_place_by_name(ask) -> None:
     # line 4
     assert ask('SELECT ?x WHERE { ?x a schema:Place ; schema:name "Kista" }') == [("place/kista",)]
 
 
-def test_find_organisations_by_the_report_s_short_names(ask) -> None:  # type: ignore[no-untyped-def]
+def test_find_organisations_by_the_report_s_short_names(ask) -> None:
     # line 27 ("SKL", "SLL"), line 42 ("OECD")
     rows = ask('SELECT ?x WHERE { VALUES ?n { "SKL" "SLL" "OECD" } ?x a schema:Organization ; schema:name ?n }')
     assert set(rows) == {("organization/skl",), ("organization/sll",), ("organization/oecd",)}
 
 
-def test_events_before_day_2(ask) -> None:  # type: ignore[no-untyped-def]
+def test_events_before_day_2(ask) -> None:
     # lines 17-23: day 1 = the conference's first day, the Open Council (and its track), the talks on the pace
     # of digitalisation, the AI session and the information-security session
     rows = ask(
@@ -212,7 +212,7 @@ def test_events_before_day_2(ask) -> None:  # type: ignore[no-untyped-def]
     }
 
 
-def test_every_start_date_compares_as_a_date(ask) -> None:  # type: ignore[no-untyped-def]
+def test_every_start_date_compares_as_a_date(ask) -> None:
     # no value of schema:startDate drops out of a date comparison (partial dates have their own property)
     every = ask("SELECT (COUNT(*) AS ?n) WHERE { ?x schema:startDate ?d }")
     comparable = ask(
@@ -222,7 +222,7 @@ def test_every_start_date_compares_as_a_date(ask) -> None:  # type: ignore[no-un
     assert every == comparable and int(every[0][0]) > 10
 
 
-def test_day_2_sessions_in_the_report_s_order(ask) -> None:  # type: ignore[no-untyped-def]
+def test_day_2_sessions_in_the_report_s_order(ask) -> None:
     # lines 27, 29, 30, 32, 40 and 43, in that order
     rows = ask(
         """SELECT ?s WHERE { ?day schema:name "DigiGov 2017, dag 2"@sv .
@@ -238,7 +238,7 @@ def test_day_2_sessions_in_the_report_s_order(ask) -> None:  # type: ignore[no-u
     ]
 
 
-def test_how_many_sessions_on_day_1(ask) -> None:  # type: ignore[no-untyped-def]
+def test_how_many_sessions_on_day_1(ask) -> None:
     # lines 19-23: four items
     rows = ask(
         """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
@@ -247,12 +247,12 @@ def test_how_many_sessions_on_day_1(ask) -> None:  # type: ignore[no-untyped-def
     assert rows == [("4",)]
 
 
-def test_micko_is_affiliated_with_skl(ask) -> None:  # type: ignore[no-untyped-def]
+def test_micko_is_affiliated_with_skl(ask) -> None:
     # line 29: "SKL:s Ordörande Lena Micko"
     assert ask("SELECT ?org WHERE { person:lena-micko schema:affiliation ?org }") == [("organization/skl",)]
 
 
-def test_people_tied_to_skl(ask) -> None:  # type: ignore[no-untyped-def]
+def test_people_tied_to_skl(ask) -> None:
     # line 27 ("Jenny Birkestad/SKL") and line 29 ("SKL:s Ordörande Lena Micko")
     rows = ask(
         'SELECT ?name WHERE { ?p schema:worksFor|schema:affiliation ?o ; schema:name ?name . ?o schema:name "SKL" }'
@@ -260,19 +260,19 @@ def test_people_tied_to_skl(ask) -> None:  # type: ignore[no-untyped-def]
     assert set(rows) == {("Jenny Birkestad",), ("Lena Micko",)}
 
 
-def test_ministers_in_the_government(ask) -> None:  # type: ignore[no-untyped-def]
+def test_ministers_in_the_government(ask) -> None:
     # line 29 ("Civilminister Ardalan Shekarabi") and line 30 (ministers Eriksson and Hellmark Knutsson)
     rows = ask('SELECT ?name WHERE { ?p schema:affiliation ?g ; schema:name ?name . ?g schema:name "Regeringen"@sv }')
     assert set(rows) == {("Ardalan Shekarabi",), ("Peter Eriksson",), ("Helene Hellmark Knutsson",)}
 
 
-def test_walerud_occupations(ask) -> None:  # type: ignore[no-untyped-def]
+def test_walerud_occupations(ask) -> None:
     # line 27: "världskänd entreprenör och start-up-investerare"
     rows = ask("SELECT DISTINCT ?o WHERE { person:jane-walerud schema:hasOccupation ?o . ?o a schema:Occupation }")
     assert set(rows) == {("position/entrepreneur",), ("position/investor",)}
 
 
-def test_who_works_for_sambruk(ask) -> None:  # type: ignore[no-untyped-def]
+def test_who_works_for_sambruk(ask) -> None:
     # line 48: "Föreningen Sambruks Verkst.tjm, Claes-Olof Olsson"
     rows = ask('SELECT ?name WHERE { ?p schema:worksFor ?o ; schema:name ?name . ?o schema:alternateName "Sambruk" }')
     assert rows == [("Claes-Olof Olsson",)]
@@ -287,18 +287,18 @@ def test_who_works_for_sambruk(ask) -> None:  # type: ignore[no-untyped-def]
         ("ISO27001", "topic/iso-iec-27001"),  # line 23
     ],
 )
-def test_search_with_the_page_s_spelling(ask, spelling: str, thing: str) -> None:  # type: ignore[no-untyped-def]
+def test_search_with_the_page_s_spelling(ask, spelling: str, thing: str) -> None:
     rows = ask(f'SELECT DISTINCT ?x WHERE {{ ?x ?anything "{spelling}" }}')
     assert rows == [(thing,)]
 
 
-def test_claims_by_the_civil_minister(ask) -> None:  # type: ignore[no-untyped-def]
+def test_claims_by_the_civil_minister(ask) -> None:
     # line 29: Sweden has fallen behind; it will catch up, among other things through the new agency
     rows = ask('SELECT ?c WHERE { ?c a schema:Claim ; schema:author ?a . ?a schema:name "Ardalan Shekarabi" }')
     assert set(rows) == {("claim/sweden-has-fallen-behind",), ("claim/sweden-will-catch-up-new-agency",)}
 
 
-def test_the_agreement_of_the_joint_session(ask) -> None:  # type: ignore[no-untyped-def]
+def test_the_agreement_of_the_joint_session(ask) -> None:
     # line 29: Shekarabi and Micko shook hands to confirm the agreement "Tillsammans säkra välfärden i Sverige"
     rows = ask(
         """SELECT ?w ?party WHERE { ?s schema:name "Tillsammans säkra välfärden i Sverige"@sv ;
@@ -310,13 +310,13 @@ def test_the_agreement_of_the_joint_session(ask) -> None:  # type: ignore[no-unt
     }
 
 
-def test_the_government_s_vision(ask) -> None:  # type: ignore[no-untyped-def]
+def test_the_government_s_vision(ask) -> None:
     # line 13: "regeringens vision att Sverige ska bli bäst i världen på att utnyttja digitaliseringens möjligheter"
     rows = ask('SELECT ?c WHERE { ?c a schema:Claim ; schema:author ?g . ?g schema:name "Regeringen"@sv }')
     assert rows == [("claim/government-vision-best-in-world",)]
 
 
-def test_performers_of_the_outlooks(ask) -> None:  # type: ignore[no-untyped-def]
+def test_performers_of_the_outlooks(ask) -> None:
     # lines 40-43: the closing talks on Denmark and Norway, by "föreläsargruppen (från Danmark, Norge och OECD)"
     rows = ask(
         """SELECT ?p WHERE { ?s schema:workFeatured ?review ; schema:performer ?p .
@@ -329,26 +329,26 @@ def test_performers_of_the_outlooks(ask) -> None:  # type: ignore[no-untyped-def
     }
 
 
-def test_the_closing_panel_moderator_performs(ask) -> None:  # type: ignore[no-untyped-def]
+def test_the_closing_panel_moderator_performs(ask) -> None:
     # line 43: "moderatorn, Darja Isaksson"
     rows = ask('SELECT ?e WHERE { ?e schema:performer ?p ; schema:superEvent ?day . ?p schema:name "Darja Isaksson" }')
     # she performs in the closing panel, and therefore on day 2 and at the conference
     assert set(rows) == {("event/closing-panel",), ("event/digigov-2017-day-2",), ("event/digigov-2017",)}
 
 
-def test_the_new_agency_in_sundsvall(ask) -> None:  # type: ignore[no-untyped-def]
+def test_the_new_agency_in_sundsvall(ask) -> None:
     # line 29: "den nya Digitaliseringsmyndigheten, som kommer att placeras i Sundsvall"
     rows = ask('SELECT ?o WHERE { ?o a schema:Organization ; schema:location ?l . ?l schema:name "Sundsvall" }')
     assert rows == [("organization/digg",)]
 
 
-def test_sambruk_postal_code(ask) -> None:  # type: ignore[no-untyped-def]
+def test_sambruk_postal_code(ask) -> None:
     # line 55: "Postadress: c/o Sandbacka Park, Högbovägen 45, 811 32 Sandviken"
     rows = ask('SELECT ?pc WHERE { ?o schema:alternateName "Sambruk" ; schema:address ?a . ?a schema:postalCode ?pc }')
     assert rows == [("811 32",)]
 
 
-def test_the_report_is_a_creative_work(ask) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_is_a_creative_work(ask) -> None:
     # line 4: the report's title
     rows = ask(
         """SELECT ?r WHERE { ?r a schema:CreativeWork ;
@@ -360,7 +360,7 @@ def test_the_report_is_a_creative_work(ask) -> None:  # type: ignore[no-untyped-
 # ---- what generic tools and the build rely on (not newcomer questions)
 
 
-def test_generic_tools_find_rdfs_labels(ask) -> None:  # type: ignore[no-untyped-def]
+def test_generic_tools_find_rdfs_labels(ask) -> None:
     """YASGUI, LodView and Protégé show rdfs:label: every thing under id/ has one."""
     rows = ask(
         """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

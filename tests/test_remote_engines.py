@@ -192,7 +192,7 @@ def _solutions(server: LiveServer, path: str, **params: str) -> tuple[list[str],
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[q.id for q in EXAMPLES])
-def test_every_example_answers_as_embedded(live_server: LiveServer, remote_server: LiveServer, example) -> None:  # type: ignore[no-untyped-def]
+def test_every_example_answers_as_embedded(live_server: LiveServer, remote_server: LiveServer, example) -> None:
     path = "sparql/examples/" + example.id
     assert _solutions(remote_server, path) == _solutions(live_server, path)
 

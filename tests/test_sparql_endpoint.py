@@ -23,7 +23,7 @@ BIG_ROWS = 2000  # the dedicated server's row limit, so that an answer can excee
 
 
 @pytest.fixture(scope="module")
-def big_server(release) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+def big_server(release) -> Iterator[LiveServer]:
     server = start_server(release.path, DIGIGOV_MAX_RESULT_ROWS=str(BIG_ROWS))
     yield server
     server.stop()
@@ -109,7 +109,7 @@ def test_examples_list_honours_an_explicit_format(live_server: LiveServer) -> No
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
 
 
-def test_service_description_counts_the_default_graph_once(live_server: LiveServer, release) -> None:  # type: ignore[no-untyped-def]
+def test_service_description_counts_the_default_graph_once(live_server: LiveServer, release) -> None:
     response = requests.get(live_server.url + "sparql", headers={"Accept": "text/turtle"})
     described = Graph().parse(data=response.text, format="turtle")
     default = URIRef(live_server.url + "sparql#default-graph")  # the description is about the URL used

@@ -51,7 +51,7 @@ def _alive(pid: int) -> bool:
     return "\nState:\tZ" not in state  # a zombie has ended; only its exit status is left
 
 
-def _wait_until(condition, seconds: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
+def _wait_until(condition, seconds: float = 15.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -89,7 +89,7 @@ class _DiesOnce:
     marker: str
     job: QueryJob
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self):
         return (_die_unless, (self.marker, self.job))
 
 

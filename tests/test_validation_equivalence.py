@@ -92,6 +92,7 @@ GRAPHS = [
 ]
 
 
+@pytest.mark.slow  # the reference path runs pyshacl as before issue 12: minutes of CPU
 @pytest.mark.parametrize("make_graph", [g[1] for g in GRAPHS], ids=[g[0] for g in GRAPHS])
 def test_fast_validation_finds_what_the_slow_path_finds(make_graph):
     graph = make_graph()  # one graph for both, so that blank nodes have the same names in both reports
@@ -108,6 +109,7 @@ def test_narrowed_targets_find_what_all_targets_find(make_graph):
     assert everything == narrowed, differences(everything, narrowed, ("with all targets", "with narrowed targets"))
 
 
+@pytest.mark.slow  # plain pyshacl over rdflib's SPARQL engine, twice per graph
 @pytest.mark.parametrize("make_graph", [GRAPHS[0][1], GRAPHS[-1][1]], ids=[GRAPHS[0][0], GRAPHS[-1][0]])
 def test_todays_shapes_mean_the_same_to_plain_pyshacl(make_graph):
     """The rewritten SPARQL in shapes/ gives the same findings through rdflib's engine too (not only Oxigraph's)."""
