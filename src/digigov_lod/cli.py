@@ -137,4 +137,28 @@ def query_command(query_file: IO[str], release: Path | None, format_key: str | N
         _echo_err(f"(truncated after {answer.rows} rows)")
 
 
+@main.command("export")
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--url", required=True, help="The public URL the export will be served at, e.g. https://example.org/.")
+@click.option("--release", "release", type=click.Path(path_type=Path), help="Release folder (default dist/).")
+@click.option(
+    "--sparql", help="A live SPARQL endpoint for the pages' query forms and links (default: answers as files)."
+)
+def export_command(out: Path, url: str, release: Path | None, sparql: str | None) -> None:
+    """Write the whole site as static files, with nginx.conf and .htaccess for negotiation and 303s."""
+    from .export import ExportFailed, Target, export
+    from .release import ReleaseNotFound
+
+    settings = _settings(release)
+    try:
+        Target.parse(url, sparql)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    try:
+        export(settings, out, url, sparql, progress=_echo_err)
+    except (ReleaseNotFound, ExportFailed) as exc:
+        _echo_err(f"Export failed: {exc}")
+        sys.exit(1)
+
+
 main.add_command(embed_command)

@@ -252,7 +252,9 @@ def _term(term: Node) -> dict[str, str]:
 
 def _dataset(graph: Graph) -> dict[str, list[dict[str, dict[str, str]]]]:
     """The graph as PyLD's RDF dataset structure (no N-Quads text: PyLD splits lines on U+2028)."""
-    return {"@default": [{"subject": _term(s), "predicate": _term(p), "object": _term(o)} for s, p, o in graph]}
+    # sorted: a graph iterates in the order of Python's per-process string hashes, and PyLD keeps that order in
+    # arrays, so replicas (and restarts) would send different bytes under the same ETag
+    return {"@default": [{"subject": _term(s), "predicate": _term(p), "object": _term(o)} for s, p, o in sorted(graph)]}
 
 
 def snippet(graph: Graph, iri: str, opts: Options = Options(), base: str | None = None) -> dict[str, Any]:
