@@ -178,7 +178,7 @@ class Exporter:
             self.follow(request, page)
         else:
             self.write(name, self.adapt_text(response))
-        if not request.query and request.accept == BROWSER_ACCEPT and "." not in request.path.rsplit("/", 1)[1]:
+        if not request.query and "." not in request.path.rsplit("/", 1)[1]:
             self.negotiate(request, response)
         if request.path == "/sitemap.xml":
             self.follow_sitemap(response.get_data(as_text=True), request.lang)
