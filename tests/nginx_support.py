@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -35,6 +36,11 @@ class Nginx:
         return path.read_text() if path.exists() else ""
 
 
+def _user() -> str:
+    """Under root, nginx's workers would run as nobody, who may not read the test's private folders."""
+    return "user root;\n" if os.geteuid() == 0 else ""
+
+
 def start_nginx(folder: Path, port: int, http_block: str) -> Nginx:
     """nginx in the foreground with ``http_block`` inside ``http { }``; waits until it answers."""
     if shutil.which(NGINX) is None and not Path(NGINX).exists():
@@ -42,7 +48,7 @@ def start_nginx(folder: Path, port: int, http_block: str) -> Nginx:
     folder.mkdir(parents=True, exist_ok=True)
     conf = folder / "nginx.conf"
     conf.write_text(
-        f"daemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log warn;\n"
+        f"daemon off;\n{_user()}worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log warn;\n"
         "events { worker_connections 256; }\n"
         "http {\n  log_format digigov '$request $status $upstream_addr';\n"
         f"  access_log {folder}/access.log digigov;\n"

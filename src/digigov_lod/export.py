@@ -142,11 +142,15 @@ class Exporter:
                 self.enqueue(path, (), BROWSER_ACCEPT, lang)
         for graph in NAMED_GRAPHS:
             self.enqueue(f"/graph/{graph.name}", (), BROWSER_ACCEPT, LANGUAGES[0])
+        self.drain()
+        self.ask_every_format()
+        self.missing_page()
+
+    def drain(self) -> None:
         while self.queue:
             self.visit(self.queue.popleft())
             if len(self.seen) % 500 == 0:
                 self.progress(f"{len(self.seen)} requests, {len(self.queue)} to go")
-        self.missing_page()
 
     def visit(self, request: Request) -> None:
         response = self.fetch(request)
@@ -163,6 +167,9 @@ class Exporter:
         lang = self.language(request, response)
         if lang is None:
             self.crawl.language_free.add((request.path, request.query, request.accept))
+        else:  # links were followed in Swedish only where the answer seemed not to depend on the language
+            for other in LANGUAGES:
+                self.enqueue(request.path, request.query, request.accept, other)
         name = file_name(request.path, list(request.query), response.mimetype, lang)
         self.crawl.files[request] = name
         if response.mimetype == HTML.media_type:
@@ -171,7 +178,7 @@ class Exporter:
             self.follow(request, page)
         else:
             self.write(name, self.adapt_text(response))
-        if not request.query and "Accept" in response.vary and request.accept == BROWSER_ACCEPT:
+        if not request.query and "." not in request.path.rsplit("/", 1)[1]:
             self.negotiate(request, response)
         if request.path == "/sitemap.xml":
             self.follow_sitemap(response.get_data(as_text=True), request.lang)
@@ -184,15 +191,30 @@ class Exporter:
         return None
 
     def negotiate(self, request: Request, response: TestResponse) -> None:
-        """Ask a negotiated address for every format, and what it answers when anything goes."""
-        default = self.fetch(Request(request.path, (), "*/*", request.lang))
-        vary = {h for h in response.vary if h != "Accept-Encoding"}
-        self.crawl.negotiated.setdefault(
-            request.path, Negotiated(request.path, extension_of(default.mimetype), ", ".join(sorted(vary)))
+        """Note an address without a suffix: what it answers when anything goes, whether it negotiates
+        and its Vary; its formats are asked for once the links are followed (:meth:`ask_every_format`)."""
+        if request.path in self.crawl.negotiated:
+            return
+        negotiates = "Accept" in response.vary
+        default = self.fetch(Request(request.path, (), "*/*", request.lang)) if negotiates else response
+        vary = {h for h in response.vary if h not in ("Accept-Encoding", "Accept-Language", "Cookie")}
+        self.crawl.negotiated[request.path] = Negotiated(
+            request.path,
+            extension_of(default.mimetype),
+            self.language(request, default) is not None,
+            negotiates,
+            ", ".join(sorted(vary)),
         )
-        for media_type in NEGOTIATED_TYPES:
-            if media_type != response.mimetype:  # that one is the answer to the browser's request
-                self.enqueue(request.path, (), media_type, request.lang, optional=True)
+
+    def ask_every_format(self) -> None:
+        """Ask each negotiated address for the formats no link has brought in yet (``/doc/x.ttl`` has
+        already brought the Turtle of ``/doc/x``); a format it does not offer is no broken link."""
+        written = set(self.crawl.files.values())
+        for path in (item.path for item in self.crawl.negotiated.values() if item.negotiates):
+            for media_type in NEGOTIATED_TYPES:
+                if media_type != HTML.media_type and file_name(path, [], media_type, None) not in written:
+                    self.enqueue(path, (), media_type, LANGUAGES[0], optional=True)
+        self.drain()
 
     def follow(self, request: Request, page: str) -> None:
         for link in links(page):
@@ -202,8 +224,9 @@ class Exporter:
             path, query = internal
             if path == MISSING_PAGE:  # the 404 page's own language switch: its file is written below
                 continue
-            lang = dict(query).get("lang", request.lang)
-            self.enqueue(path, query, self.accept_for(link), lang if lang in LANGUAGES else request.lang)
+            accept = self.accept_for(link)
+            lang = dict(query).get("lang") or (request.lang if accept == BROWSER_ACCEPT else LANGUAGES[0])
+            self.enqueue(path, query, accept, lang if lang in LANGUAGES else request.lang)
 
     def follow_sitemap(self, text: str, lang: str) -> None:
         for location in text.split("<loc>")[1:]:
@@ -236,8 +259,7 @@ class Exporter:
             self.crawl.files[request] = name
             self.crawl.pages[name] = (request, response.get_data(as_text=True))
             self.follow(request, self.crawl.pages[name][1])
-        while self.queue:  # what only the 404 page links to
-            self.visit(self.queue.popleft())
+        self.drain()  # what only the 404 page links to
 
     # -- writing ----------------------------------------------------------------------------------
 
