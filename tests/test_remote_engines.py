@@ -32,10 +32,10 @@ EXAMPLES = load_examples()
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 #: Where Virtuoso holds the dataset's default graph (its own default graph is the union of all it holds).
 VIRTUOSO_DEFAULT_GRAPH = "urn:digigov-lod:default-graph"
-#: More than the cross product of the data with itself could give within the time limit on any engine.
 #: The remote engines' time limit here: Virtuoso needs over 2 s (the suite's usual limit) for a full scan when the
 #: machine is busy, and a runaway query still runs far past it.
 REMOTE_QUERY_TIMEOUT_S = 6.0
+#: More than the cross product of the data with itself could give within the time limit on any engine.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . FILTER(STR(?c) != STR(?i)) }"
 
 
