@@ -45,7 +45,6 @@ from digigov_lod.sparql.engine import QueryJob  # noqa: E402
 from digigov_lod.sparql.examples import load_examples  # noqa: E402
 from digigov_lod.sparql.guard import inspect  # noqa: E402
 from digigov_lod.web import asgi  # noqa: E402
-from digigov_lod.web.engine import query_service  # noqa: E402
 from digigov_lod.web.site import Site  # noqa: E402
 
 ACCEPT = "application/sparql-results+json"
@@ -102,7 +101,7 @@ def main() -> None:
         app = asgi.create_asgi_app(settings, release_path)
         flask = asgi_site_app(app)
         site: Site = flask.extensions["digigov"]  # type: ignore[attr-defined]
-        service = query_service(site)
+        service = site.store.service
         prefixes = service.prefixes
         job = QueryJob(text, "SELECT", "json", settings.max_result_rows, prefixes=prefixes, base_iri=service.base_iri)
         store = load_store(graph_sources(site.release))

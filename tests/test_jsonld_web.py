@@ -18,7 +18,8 @@ from digigov_lod.graph import load_sources
 from digigov_lod.jsonld import Options, embed_snippet_html, iter_resources, script_element, snippet
 from digigov_lod.jsonld.cli import embed_command
 from digigov_lod.jsonld.loader import RemoteFetchRefused, document_loader
-from digigov_lod.release import Release
+from digigov_lod.release import Release, ReleaseWriter
+from digigov_lod.sparql.store import Store
 from digigov_lod.web.embed import blueprint
 from digigov_lod.web.site import Site
 
@@ -85,9 +86,14 @@ def evil_graph() -> Graph:
 
 
 def make_app(graph: Graph, tmp_path: Path) -> Flask:
-    release = Release(tmp_path, {"version": "t3st", "created": "2024-01-01T00:00:00Z", "base_iri": BASE, "files": []})
+    """The embed blueprint over a release holding ``graph`` (the site reads it through its store)."""
+    with ReleaseWriter(tmp_path / "dist") as writer:
+        writer.add_dumps(graph)
+        writer.publish({"version": "t3st", "created": "2024-01-01T00:00:00Z", "base_iri": BASE})
+    release = Release.open(tmp_path / "dist")
+    settings = Settings(project_root=PROJECT_ROOT)
     app = Flask(__name__)
-    app.extensions["digigov"] = Site(settings=Settings(project_root=PROJECT_ROOT), release=release, graph=graph)
+    app.extensions["digigov"] = Site(settings=settings, release=release, store=Store(release, settings))
     app.register_blueprint(blueprint)
     return app
 

@@ -8,16 +8,19 @@ from rdflib import Graph
 
 from digigov_lod.config import Settings
 from digigov_lod.release import Release
+from digigov_lod.sparql.store import Store
 from digigov_lod.web.catalog import blueprint
 from digigov_lod.web.site import Site
 
 
 @pytest.fixture(scope="module")
 def client(release: Release, project_settings: Settings):  # type: ignore[no-untyped-def]
+    store = Store(release, project_settings, pool_size=1)
     app = Flask(__name__)
-    app.extensions["digigov"] = Site(project_settings, release, release.load_graph())
+    app.extensions["digigov"] = Site(project_settings, release, store)
     app.register_blueprint(blueprint)
-    return app.test_client()
+    yield app.test_client()
+    store.close()
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,7 @@ import pytest
 import requests
 from support import LiveServer
 
-from digigov_lod.sparql import dataset as dataset_module
-from digigov_lod.sparql.dataset import NAMED_GRAPHS, build_service, dataset_sizes, graph_sizes
+from digigov_lod.sparql.dataset import NAMED_GRAPHS, build_engine, build_service
 
 COUNT = "SELECT (COUNT(*) AS ?n) {from_} WHERE {{ ?s ?p ?o }}"
 GRAPHS = "SELECT DISTINCT ?g {from_} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} ORDER BY ?g"
@@ -94,15 +93,8 @@ def _select_ask(server: LiveServer, query: str) -> bool:
     return bool(response.json()["boolean"])
 
 
-def test_graph_sizes_are_read_once_per_release(release, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    dataset_module._sizes.clear()
-    first = graph_sizes(release)
-    monkeypatch.setattr(dataset_module, "graph_sources", lambda r: pytest.fail("the files were read again"))
-    assert graph_sizes(release) == first and dataset_sizes(release).union > 0
-
-
 def test_build_service_answers_turtle_with_the_site_prefixes(release, project_settings) -> None:  # type: ignore[no-untyped-def]
-    service = build_service(release, project_settings, pool_size=1)
+    service = build_service(release, project_settings, build_engine(release, project_settings, pool_size=1))
     try:
         query = "CONSTRUCT WHERE { ?s a <https://schema.org/Person> }"
         answer = service.answer(query, service.plan(query), "ttl")

@@ -18,7 +18,6 @@ import pytest
 from digigov_lod.config import Settings
 from digigov_lod.release import Release
 from digigov_lod.web.asgi import create_asgi_app
-from digigov_lod.web.engine import query_service
 from digigov_lod.web.sparql_fast import SparqlFastPath
 
 SELECT = "SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name } ORDER BY ?name LIMIT 5"
@@ -42,10 +41,10 @@ def fast(release: Release, project_settings: Settings) -> Iterator[SparqlFastPat
     path = create_asgi_app(settings, release.path).app
     assert isinstance(path, SparqlFastPath)
     path.fallback = Counting(path.fallback)
-    service = query_service(path.site)
+    service = path.site.store.service
     service.answer("ASK {}", service.plan("ASK {}"), "json")  # engines started: the fast path finds one idle
     yield path
-    query_service(path.site).pool.close()
+    path.site.store.service.pool.close()
 
 
 def call(app: Any, method: str, query_string: str, headers: list[tuple[str, str]]) -> tuple[int, list, bytes]:

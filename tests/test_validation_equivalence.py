@@ -3,16 +3,20 @@
 The slow path is pyshacl as the project ran it before validation was made fast (issue 12): the shapes as they
 were then (tests/fixtures/shapes-reference/), the data graph copied and the ontology mixed in, every SPARQL
 query parsed and run by rdflib, once per focus node. The fast path is :func:`digigov_lod.validation.validate`
-with today's shapes/. Both run over the real data, over the real data with each broken Turtle fixture added,
-and over the real data with every mutation of test_shapes_catch_errors applied at once; the findings (focus
-node, rule, constraint, path, value, severity, message, file:line) must be the same, one for one.
+with today's shapes/, with the targets narrowed (shacl_narrowing.py) and without. All run over the real data,
+over the real data with each broken Turtle fixture added, and over the real data with every mutation of
+test_shapes_catch_errors applied at once; the findings (focus node, rule, constraint, path, value, severity,
+message, file:line) must be the same, one for one. At scale, a corpus of several conferences with the broken
+fixtures in every one gives the same findings with and without narrowing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 from data_fixtures import FIXTURES_DIR, ONTOLOGY_DIR, ROOT, SHAPES_DIR, fresh_data_graph, ontology_graph, parse_files
@@ -23,6 +27,7 @@ from test_shapes_catch_errors import CASES
 from digigov_lod.build import _subject_locations
 from digigov_lod.config import Settings
 from digigov_lod.graph import load_files, source_files
+from digigov_lod.inference import materialise
 from digigov_lod.validation import Finding, findings_from_report, validate
 
 REFERENCE_SHAPES = FIXTURES_DIR / "shapes-reference"
@@ -52,9 +57,15 @@ def slow_findings(graph: Graph, folder=REFERENCE_SHAPES) -> Counter[Finding]:
     return Counter(findings_from_report(report, locations(), shapes))
 
 
-def fast_findings(graph: Graph) -> Counter[Finding]:
-    outcome = validate(graph, parse_files(SHAPES_DIR.glob("*.ttl")), ontology_graph(), locations())
+def fast_findings(graph: Graph, narrow: bool = True) -> Counter[Finding]:
+    outcome = validate(graph, parse_files(SHAPES_DIR.glob("*.ttl")), ontology_graph(), locations(), narrow=narrow)
     return Counter(outcome.findings)
+
+
+def differences(expected: Counter[Finding], found: Counter[Finding], names: tuple[str, str]) -> str:
+    missing = "\n".join(f.describe() for f in expected - found)
+    extra = "\n".join(f.describe() for f in found - expected)
+    return f"only {names[0]}:\n{missing}\n\nonly {names[1]}:\n{extra}"
 
 
 def all_mutations(graph: Graph) -> Graph:
@@ -87,11 +98,15 @@ def test_fast_validation_finds_what_the_slow_path_finds(make_graph):
     graph = make_graph()  # one graph for both, so that blank nodes have the same names in both reports
     slow = slow_findings(graph)  # pyshacl validates a copy: the graph is left as it was
     fast = fast_findings(graph)
-    missing, extra = slow - fast, fast - slow
-    only_slow = "\n".join(f.describe() for f in missing)
-    only_fast = "\n".join(f.describe() for f in extra)
-    assert not missing and not extra, f"only in the slow path:\n{only_slow}\n\nonly in the fast path:\n{only_fast}"
+    assert slow == fast, differences(slow, fast, ("in the slow path", "in the fast path"))
     assert slow or make_graph is fresh_data_graph  # a broken graph is found broken by both
+
+
+@pytest.mark.parametrize("make_graph", [g[1] for g in GRAPHS], ids=[g[0] for g in GRAPHS])
+def test_narrowed_targets_find_what_all_targets_find(make_graph):
+    graph = make_graph()
+    everything, narrowed = fast_findings(graph, narrow=False), fast_findings(graph)
+    assert everything == narrowed, differences(everything, narrowed, ("with all targets", "with narrowed targets"))
 
 
 @pytest.mark.slow  # plain pyshacl over rdflib's SPARQL engine, twice per graph
@@ -104,3 +119,35 @@ def test_todays_shapes_mean_the_same_to_plain_pyshacl(make_graph):
 
 def test_the_broken_fixtures_are_all_compared():
     assert len(BROKEN) >= 7
+
+
+def corpus_with_broken_copies(copies: int, folder: Path) -> Settings:
+    """``copies`` conferences (bench/corpus.py), each with every broken fixture renamed into it."""
+    spec = importlib.util.spec_from_file_location("corpus", ROOT / "bench" / "corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    corpus.write_corpus(copies, folder)
+    for path in BROKEN:
+        text = path.read_text(encoding="utf-8")
+        for n in range(copies):
+            copy = text if n == 0 else corpus.THING.sub(rf"\g<1>c{n}-", text)
+            (folder / "data" / f"broken-{path.stem}-{n:04d}.ttl").write_text(copy, encoding="utf-8")
+    return Settings(project_root=folder)
+
+
+@pytest.mark.slow
+def test_at_scale_narrowing_finds_the_violations_of_every_copy(tmp_path):
+    copies = 3
+    settings = corpus_with_broken_copies(copies, tmp_path)
+    origins: dict = {}
+    data_files, ontology_files = source_files(settings.data_dir), source_files(settings.ontology_dir)
+    graph = load_files(data_files + ontology_files, settings.base_iri, None, origins)
+    materialise(graph, settings.base_iri)
+    shapes, ontology = parse_files(SHAPES_DIR.glob("*.ttl")), load_files(ontology_files, settings.base_iri)
+    where = _subject_locations(origins, settings)
+    narrowed = Counter(validate(graph, shapes, ontology, where).findings)
+    everything = Counter(validate(graph, shapes, ontology, where, narrow=False).findings)
+    assert everything == narrowed, differences(everything, narrowed, ("with all targets", "with narrowed targets"))
+    broken_files = {place.split(":")[0] for f in narrowed if f.severity == "Violation" for place in f.files}
+    for n in range(copies):  # every copy's injected violations are found, each in its own file
+        assert any(name.endswith(f"-{n:04d}.ttl") and "/broken-" in name for name in broken_files), n

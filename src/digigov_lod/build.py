@@ -64,7 +64,7 @@ def load_shapes(settings: Settings) -> Graph:
 def _subject_locations(origins: dict[str, list[Path]], settings: Settings) -> dict[str, list[str]]:
     """subject IRI → ``file:line`` of its description in each file (file only where no line is found)."""
     root = settings.project_root
-    lines = {path: subject_lines(path) for paths in origins.values() for path in paths}
+    lines = {path: subject_lines(path) for path in {path for paths in origins.values() for path in paths}}
     located: dict[str, list[str]] = {}
     for subject, paths in origins.items():
         for path in paths:

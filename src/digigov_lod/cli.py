@@ -93,7 +93,7 @@ def query_command(query_file: IO[str], release: Path | None, format_key: str | N
     """Run a SPARQL query file (or - for stdin) against a release, with the server's checks and limits."""
     from .formats import RDF_FORMATS, RESULT_FORMATS, SPARQL_CSV, TURTLE, by_key
     from .release import Release, ReleaseNotFound
-    from .sparql.dataset import build_service
+    from .sparql.dataset import build_engine, build_service
     from .sparql.engine import EngineFailure, PoolBusy, QueryError, QueryTimeout
     from .sparql.guard import QueryRefused
     from .sparql.service import unknown_graphs_note
@@ -107,7 +107,7 @@ def query_command(query_file: IO[str], release: Path | None, format_key: str | N
         _echo_err(str(exc))
         sys.exit(1)
     text = query_file.read()
-    service = build_service(opened, settings, pool_size=1)
+    service = build_service(opened, settings, build_engine(opened, settings, pool_size=1))
     try:
         plan = service.plan(text)
     except QueryRefused as exc:
@@ -135,6 +135,30 @@ def query_command(query_file: IO[str], release: Path | None, format_key: str | N
     click.echo(answer.body.decode("utf-8"), nl=False)
     if answer.truncated:
         _echo_err(f"(truncated after {answer.rows} rows)")
+
+
+@main.command("export")
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--url", required=True, help="The public URL the export will be served at, e.g. https://example.org/.")
+@click.option("--release", "release", type=click.Path(path_type=Path), help="Release folder (default dist/).")
+@click.option(
+    "--sparql", help="A live SPARQL endpoint for the pages' query forms and links (default: answers as files)."
+)
+def export_command(out: Path, url: str, release: Path | None, sparql: str | None) -> None:
+    """Write the whole site as static files, with nginx.conf and .htaccess for negotiation and 303s."""
+    from .export import ExportFailed, Target, export
+    from .release import ReleaseNotFound
+
+    settings = _settings(release)
+    try:
+        Target.parse(url, sparql)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    try:
+        export(settings, out, url, sparql, progress=_echo_err)
+    except (ReleaseNotFound, ExportFailed) as exc:
+        _echo_err(f"Export failed: {exc}")
+        sys.exit(1)
 
 
 main.add_command(embed_command)

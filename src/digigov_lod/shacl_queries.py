@@ -57,6 +57,8 @@ class _Terms:
     def __init__(self) -> None:
         self.to_ox: dict[Node, Any] = {}
         self.from_ox: dict[Any, Identifier] = {}
+        self.typed_literals: set[Any] = set()  # Oxigraph literals with a datatype other than the string types
+        self.differ = False  # a literal that rdflib and Oxigraph would not see alike (see literals_differ)
 
     def ox(self, term: Node) -> Any:
         found = self.to_ox.get(term)
@@ -75,8 +77,18 @@ class _Terms:
             else:
                 raise TypeError(f"not an RDF term: {term!r}")
             self.to_ox[term] = found
+            if isinstance(term, Literal):
+                self._note(term, found)
             self.from_ox.setdefault(found, term)  # "x" and "x"^^xsd:string are one term in Oxigraph
         return found
+
+    def _note(self, term: Literal, found: Any) -> None:
+        """Remember a literal that Oxigraph may judge differently from rdflib (shacl_narrowing.py relies on it)."""
+        capitals = bool(term.language) and term.language != term.language.lower()
+        if found in self.from_ox or getattr(term, "ill_typed", False) or term.datatype == XSD.string or capitals:
+            self.differ = True
+        elif term.datatype is not None:
+            self.typed_literals.add(found)
 
     def rdflib(self, term: Any) -> Identifier:
         found = self.from_ox.get(term)
@@ -145,16 +157,8 @@ class QueryGraph(Graph):
             variables, rows = self._unbound[text]
             return _result(variables, rows)
         if set(bindings) == {"this"} and whole_graph_for_this(text):
-            if text not in self._by_this:
-                variables, rows = self._select(text)
-                grouped: dict[Identifier, list[dict[Variable, Identifier]]] = {}
-                this = Variable("this")
-                for row in rows:
-                    if this in row:
-                        grouped.setdefault(row[this], []).append(row)
-                self._by_this[text] = (variables, grouped)
-            variables, grouped = self._by_this[text]
-            return _result(variables, grouped.get(bindings["this"], []))
+            grouped = self.rows_by_this(text)
+            return _result(self._by_this[text][0], grouped.get(bindings["this"], []))
         return None
 
     def _select(self, text: str) -> tuple[list[Variable], list[dict[Variable, Identifier]]]:
@@ -172,6 +176,41 @@ class QueryGraph(Graph):
                     row[variable] = convert(value)
             rows.append(row)
         return variables, rows
+
+    def select_rows(self, text: str) -> list[dict[str, Identifier]]:
+        """A SELECT query's rows by Oxigraph, as rdflib terms keyed by variable name."""
+        _, rows = self._select(text)
+        return [{str(name): value for name, value in row.items()} for row in rows]
+
+    def rows_by_this(self, text: str) -> dict[Identifier, list[dict[Variable, Identifier]]]:
+        """A ``$this``-first constraint query's rows for every focus node at once (see whole_graph_for_this)."""
+        if not whole_graph_for_this(text):
+            raise ValueError("not a query that can be answered for the whole graph at once")
+        if text not in self._by_this:
+            variables, rows = self._select(text)
+            grouped: dict[Identifier, list[dict[Variable, Identifier]]] = {}
+            this = Variable("this")
+            for row in rows:
+                if this in row:
+                    grouped.setdefault(row[this], []).append(row)
+            self._by_this[text] = (variables, grouped)
+        return self._by_this[text][1]
+
+    def literals_differ(self) -> bool:
+        """Whether some literal would be compared differently by Oxigraph than by rdflib.
+
+        That is an ill-typed literal, an explicit ``xsd:string`` (the same term as a plain literal in Oxigraph),
+        a language tag with capitals (Oxigraph lower-cases it), two rdflib literals that are one Oxigraph
+        term, or a typed literal that Oxigraph stores in another lexical form ("01"^^xsd:integer).
+        """
+        self._oxigraph()
+        if self._terms.differ:
+            return True
+        stored = self._store.query(
+            "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && LANG(?o) = '' && "
+            "DATATYPE(?o) != <http://www.w3.org/2001/XMLSchema#string>) }"
+        )
+        return {solution["o"] for solution in stored} != self._terms.typed_literals
 
     def _oxigraph(self) -> ox.Store:
         """The same triples in an in-memory Oxigraph store, made on the first query that needs it."""

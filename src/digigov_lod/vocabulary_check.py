@@ -35,7 +35,8 @@ def unknown_terms(graph: Graph, ontology: Graph, base: str) -> list[str]:
     own = str(vocab_namespace(base))
     own_terms = {str(s) for s in ontology.subjects() if isinstance(s, URIRef)}
     known = schema_org_terms()
-    used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    terms = {t for triple in graph for t in triple}  # each term once before the str() calls
+    used = {str(t) for t in terms if isinstance(t, URIRef)}
     schema_ns = str(SCHEMA)
     unknown = [iri for iri in used if iri.startswith(schema_ns) and iri not in known]
     unknown += [iri for iri in used if iri.startswith(own) and iri != own and iri not in own_terms]

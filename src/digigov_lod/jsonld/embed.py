@@ -205,18 +205,27 @@ def context_for(opts: Options, base: str) -> str | list[Any]:
 _KEY_ORDER = {"@context": 0, "@type": 1, "@id": 2, "name": 3, "headline": 4}
 
 
-def _tidy(value: Any) -> Any:
-    """Keyword aliases of the schema.org context (``id``, ``type``) back to ``@id``/``@type``; keys in reading order.
+def _tidy(value: Any, ordered: bool = False) -> Any:
+    """Keyword aliases of the schema.org context (``id``, ``type``) back to ``@id``/``@type``; keys in reading
+    order; arrays sorted (``ordered``: an ``@list``, whose order is its meaning, keeps it).
 
     ``id`` and ``type`` are aliases of the keywords in the context, so this changes no triple; but
-    validators and search engines look for ``@type``.
+    validators and search engines look for ``@type``. A JSON-LD array is a set: PyLD gives its items in the
+    order it met the triples, which follows Python's per-process hash order, so without sorting two
+    processes would send different bytes under the same ETag.
     """
     if isinstance(value, list):
-        return [_tidy(v) for v in value]
+        items = [_tidy(v) for v in value]
+        return items if ordered else sorted(items, key=_canonical)
     if not isinstance(value, dict):
         return value
-    renamed = {{"id": "@id", "type": "@type"}.get(k, k): _tidy(v) for k, v in value.items()}
+    renamed = {{"id": "@id", "type": "@type"}.get(k, k): _tidy(v, k == "@list") for k, v in value.items()}
     return dict(sorted(renamed.items(), key=lambda kv: (_KEY_ORDER.get(kv[0], 9), kv[0])))
+
+
+def _canonical(value: Any) -> str:
+    """A sort key for a JSON value: its text with sorted keys."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def frame_graph(prepared: Graph, root: str, context: str | list[Any]) -> dict[str, Any]:
@@ -243,7 +252,9 @@ def _term(term: Node) -> dict[str, str]:
 
 def _dataset(graph: Graph) -> dict[str, list[dict[str, dict[str, str]]]]:
     """The graph as PyLD's RDF dataset structure (no N-Quads text: PyLD splits lines on U+2028)."""
-    return {"@default": [{"subject": _term(s), "predicate": _term(p), "object": _term(o)} for s, p, o in graph]}
+    # sorted: a graph iterates in the order of Python's per-process string hashes, and PyLD keeps that order in
+    # arrays, so replicas (and restarts) would send different bytes under the same ETag
+    return {"@default": [{"subject": _term(s), "predicate": _term(p), "object": _term(o)} for s, p, o in sorted(graph)]}
 
 
 def snippet(graph: Graph, iri: str, opts: Options = Options(), base: str | None = None) -> dict[str, Any]:

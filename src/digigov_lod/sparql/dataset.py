@@ -1,9 +1,8 @@
-"""The SPARQL dataset of a release, in one place: which release files become which named graphs,
-their sizes, and the query service over them (used by the web app and by ``digigov-lod query``)."""
+"""The SPARQL dataset of a release, in one place: which release files become which named graphs
+and the query service over them (used by the web app and by ``digigov-lod query``)."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,18 +34,6 @@ NAMED_GRAPHS = (
     NamedGraph("void", "void.nt", "/.well-known/void"),
 )
 POOL_SIZE = 2
-
-
-@dataclass(frozen=True)
-class GraphSizes:
-    """Triples per named graph, and in the default graph (their union, each triple counted once)."""
-
-    named: dict[str, int]
-    union: int
-
-
-_sizes: dict[tuple[str, str], GraphSizes] = {}
-_sizes_lock = threading.Lock()
 
 
 def graph_sources(release: Release) -> list[GraphSource]:
@@ -86,54 +73,30 @@ def dataset_nquads(folder: Path, base: str) -> bytes:
     return "".join(sorted(merge) + named).encode("utf-8")
 
 
-def dataset_sizes(release: Release) -> GraphSizes:
-    """The triple counts of the release's graphs, read once per release (N-Triples: a triple a line)."""
-    key = (str(release.path), release.version)
-    with _sizes_lock:
-        found = _sizes.get(key)
-        if found is None:
-            named: dict[str, int] = {}
-            distinct: set[bytes | tuple[str, bytes]] = set()
-            for source in graph_sources(release):
-                count = 0
-                with source.path.open("rb") as handle:
-                    for line in handle:
-                        triple = line.strip()
-                        if not triple or triple.startswith(b"#"):
-                            continue
-                        count += 1
-                        # blank nodes of different files are different nodes: such triples never coincide
-                        distinct.add((source.name, triple) if b"_:" in triple else triple)
-                named[source.name] = count
-            found = _sizes[key] = GraphSizes(named, len(distinct))
-    return found
-
-
-def graph_sizes(release: Release) -> dict[str, int]:
-    """Triples per named graph (cached per release)."""
-    return dict(dataset_sizes(release).named)
-
-
 def query_prefixes(base: str) -> tuple[tuple[str, str], ...]:
     """The prefixes used in RDF answers (Turtle, RDF/XML): the same as the release's documents."""
     return tuple((p, str(ns)) for p, ns in bind_prefixes(Graph(bind_namespaces="none"), base).namespaces() if p)
 
 
-def build_service(release: Release, settings: Settings, pool_size: int = POOL_SIZE) -> QueryService:
-    """The query service over ``release``: on ``settings.sparql_endpoint`` where one is set, else in engine
+def build_engine(release: Release, settings: Settings, pool_size: int = POOL_SIZE) -> Engine:
+    """What answers the release's queries: ``settings.sparql_endpoint`` where one is set, else engine
     processes of its own (they start on the first query)."""
     sources = graph_sources(release)
-    graphs = tuple(s.name for s in sources)
-    engine: Engine
     if settings.sparql_endpoint:  # a remote engine, loaded from the release's N-Quads dump
-        engine = RemoteEngine(settings.sparql_endpoint, graphs, settings.sparql_default_graph)
-    else:
-        engine = WorkerPool(sources, pool_size, memory_mb=settings.engine_memory_mb)
+        return RemoteEngine(settings.sparql_endpoint, tuple(s.name for s in sources), settings.sparql_default_graph)
+    return WorkerPool(sources, pool_size, memory_mb=settings.engine_memory_mb)
+
+
+def build_service(
+    release: Release, settings: Settings, engine: Engine | None = None, max_rows: int | None = None
+) -> QueryService:
+    """The query service over ``release`` on ``engine`` (default: a new one from :func:`build_engine`), with
+    the settings' limits (``max_rows`` overrides the row limit, for the site's own page queries)."""
     return QueryService(
-        engine,
-        DatasetGraphs(graphs),
+        engine or build_engine(release, settings),
+        DatasetGraphs(tuple(s.name for s in graph_sources(release))),
         settings.query_timeout_s,
-        settings.max_result_rows,
+        settings.max_result_rows if max_rows is None else max_rows,
         settings.query_cache_entries,
         query_prefixes(release.base_iri),
         base_iri=release.base_iri,

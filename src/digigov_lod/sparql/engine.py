@@ -7,6 +7,7 @@ requested format, with the row limit applied, or raise one of the failures below
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -92,6 +93,13 @@ class EngineBadAnswer(EngineFailure):
     """A remote engine answered with an error of its own or with something that is not SPARQL results: 502."""
 
     status = 502
+
+
+def retry_later(exc: PoolBusy | EngineUnavailable, timeout_s: float) -> PoolBusy | EngineUnavailable:
+    """``exc`` with ``Retry-After``: within one time limit a worker is free again, or the engine back
+    (a query stopped at a limit gets none: it would only be stopped again)."""
+    exc.with_headers(Retry_After=str(max(1, math.ceil(timeout_s))))
+    return exc
 
 
 class Engine(Protocol):

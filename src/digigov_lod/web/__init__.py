@@ -6,7 +6,7 @@ blueprint per area of the site.
 The release is checked against its manifest when the app is made (every file's SHA-256) and each
 file again before it is used whenever it changed on disk. A damaged file is never served: its
 download, and whatever is made from it, answers 503 with a readable message; the rest of the site
-goes on. A damaged knowledge graph dump cannot be loaded at all: then the pages about things, the
+goes on. A damaged knowledge graph dump cannot be read at all: then the pages about things, the
 embeds and the SPARQL endpoint answer 503, while the start page, the catalog and the intact
 downloads stay available.
 """
@@ -18,19 +18,19 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, request
-from rdflib import Graph
 
 from .. import __version__
 from ..config import Settings, from_environment
 from ..release import DamagedFile, Release
 from ..sparql.dataset import NAMED_GRAPHS
+from ..sparql.store import Store
 from .i18n import reader_language
 from .response_cache import ResponseCache
 from .responses import add_common_headers, install_error_handler
 from .site import Site, current_site
 
-#: Blueprints that answer from the knowledge graph held in memory (the SPARQL one through its labels).
-#: Without the graph they would render empty pages as if whole, so they answer 503 instead; the start
+#: Blueprints that answer from the knowledge graph (the SPARQL one through its labels). When its dump is
+#: damaged they would render empty pages as if whole, so they answer 503 instead; the start
 #: page, the catalog and the downloads stay up.
 GRAPH_BLUEPRINTS = frozenset({"resources", "embed", "sparql", "programme", "browse", "pictures", "vocabulary", "about"})
 #: Release files a blueprint reads on (almost) every request, checked before each request reaches it.
@@ -48,13 +48,8 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider has it; the base class it is typed as has not
     app.config["MAX_CONTENT_LENGTH"] = max_request_bytes(settings)
-    graph, graph_damaged = Graph(), None
-    try:
-        graph = release.load_graph()
-    except DamagedFile as exc:
-        graph_damaged = exc
-    site = Site(settings=settings, release=release, graph=graph, code_version=code_fingerprint())
-    site.graph_damaged = graph_damaged
+    site = Site(settings=settings, release=release, store=Store(release, settings), code_version=code_fingerprint())
+    site.store.warm()  # the start page, indexes and deep embeds read the whole graph: have it ready soon
     app.extensions["digigov"] = site
 
     from . import blueprints
@@ -78,11 +73,11 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
 def refuse_damaged_sources() -> None:
     """Raise :class:`DamagedFile` (a 503) before a view that would read a damaged file runs."""
     site = current_site()
-    if site.graph_damaged is not None and request.blueprint in GRAPH_BLUEPRINTS:
-        damaged = site.graph_damaged  # raised afresh each time: raising one instance again grows its traceback
+    if site.store.damaged is not None and request.blueprint in GRAPH_BLUEPRINTS:
+        damaged = site.store.damaged  # raised afresh each time: raising one instance again grows its traceback
         raise DamagedFile(damaged.name, damaged.reason)
     for name in FILES_READ.get(request.blueprint or "", ()):
-        site.release.require(name)
+        site.store.path(name)  # raises DamagedFile: a 503
 
 
 def max_request_bytes(settings: Settings) -> int:

@@ -57,7 +57,7 @@ def _page(template: str, variant: str) -> Response:
     body = render_template(
         template,
         lang=lang,
-        publisher=publisher(site.graph, site.base, lang),
+        publisher=publisher(site.store.graph(), site.base, lang),
         digg=node_view(URIRef(thing_iri(site.base, "organization", "digg")), lang),
         release=site.release,
     )

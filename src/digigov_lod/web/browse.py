@@ -16,7 +16,6 @@ from flask import Blueprint, Response, render_template
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from ..describe import compact_iri
 from ..errors import NotFound
 from ..formats import HTML
 from ..iris import kind_namespace, things_namespace
@@ -149,7 +148,7 @@ def counts(graph: Graph, base: str) -> list[tuple[Index, int]]:
 def overview() -> Response:
     site = current_site()
     lang = reader_language()
-    body = render_template("browse.html", lang=lang, indexes=counts(site.graph, site.base))
+    body = render_template("browse.html", lang=lang, indexes=counts(site.store.graph(), site.base))
     return representation(body, HTML, variant="browse-", vary=None)
 
 
@@ -170,7 +169,7 @@ def index_page(slug: str) -> Response:
         "browse_index.html",
         lang=lang,
         index=index,
-        rows=rows(site.graph, site.base, index, cells, lang),
-        kind_iri=compact_iri(site.graph, kind_namespace(site.base, index.kind)),
+        rows=rows(site.store.graph(), site.base, index, cells, lang),
+        kind_iri=site.store.compact(kind_namespace(site.base, index.kind)),
     )
     return representation(body, HTML, variant=f"browse-{slug}-", vary=None)

@@ -10,8 +10,6 @@ such as Sveriges dataportal expect it), ``/.well-known/void`` Turtle; both also 
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, render_template, request
@@ -43,20 +41,13 @@ PAGE_TITLES = {
 }
 
 
-@lru_cache(maxsize=8)
-def _parsed(path: Path, version: str) -> Graph:
-    """The release file as a graph, parsed once per release."""
-    return Graph().parse(path, format="turtle")
-
-
 def _html_page(stem: str, route: str, offered: tuple[Format, ...], vary: str | None) -> Response:
     """The catalog or VoID for people: one section per catalog, dataset, service and distribution."""
     site = current_site()
-    path = site.release.require(f"{stem}.ttl")  # a damaged file raises DamagedFile: a 503
-    if not path.is_file():
+    if not site.store.exists(f"{stem}.ttl"):  # a damaged file raises DamagedFile: a 503
         raise _not_built(f"{stem}.ttl")
     lang = reader_language()
-    graph = _parsed(path, site.release.version)
+    graph = site.store.remember(("page-graph", stem), lambda: site.store.with_labels(site.store.parsed(f"{stem}.ttl")))
     body = render_template(
         "graph_page.html",
         lang=lang,
@@ -89,7 +80,7 @@ def _partitions(graph: Graph, lang: str) -> list[dict[str, object]]:
                 {
                     "id": fragment,
                     "kind": kind,
-                    "term": node_view(term, lang),
+                    "term": node_view(term, lang, graph),
                     "count": graph.value(partition, count_property),
                 }
             )
@@ -101,8 +92,7 @@ def _not_built(name: str) -> NotFound:
 
 
 def _release_file(name: str) -> bytes | None:
-    path = current_site().release.require(name)  # a damaged file raises DamagedFile: a 503
-    return path.read_bytes() if path.is_file() else None
+    return current_site().store.read(name)  # a damaged file raises DamagedFile: a 503
 
 
 def _negotiated(stem: str, route: str, offered: tuple[Format, ...], suffix: str | None) -> Response:

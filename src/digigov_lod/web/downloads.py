@@ -15,7 +15,7 @@ from flask import Blueprint, Response, redirect, render_template, request, send_
 from ..errors import NotFound
 from ..formats import HTML, JSON
 from ..messages import Message
-from .engine import NAMED_GRAPHS
+from ..sparql.dataset import NAMED_GRAPHS
 from .i18n import reader_language
 from .negotiation import choose, explicit
 from .responses import install_error_handler, representation
@@ -27,7 +27,7 @@ DOWNLOAD_ROLES = ("dump", "dump-gzip", "dataset-dump", "dataset-dump-gzip")
 
 
 def _dumps() -> list:
-    return [f for f in current_site().release.files() if f.role in DOWNLOAD_ROLES]
+    return [f for f in current_site().store.files() if f.role in DOWNLOAD_ROLES]
 
 
 @blueprint.route("/download/")
@@ -69,7 +69,7 @@ def download(name: str) -> Response:
                 f"Filen {name!r} finns inte i den här utgåvan; se /download/.",
             )
         )
-    path = site.release.require(item.name)  # a damaged file raises DamagedFile: a 503
+    path = site.store.path(item.name)  # a damaged file raises DamagedFile: a 503
     mimetype = "application/gzip" if item.encoding == "gzip" else item.media_type
     header = request.headers.get("Range")
     if header is not None:

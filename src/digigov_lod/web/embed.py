@@ -8,10 +8,10 @@ Snippets are made once per release and options and kept in memory.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from flask import Blueprint, Response, request
+from rdflib import Graph
 
 from ..errors import BadRequest, NotFound
 from ..formats import JSONLD
@@ -26,24 +26,17 @@ from .site import current_site
 blueprint = Blueprint("embed", __name__)
 blueprint.record_once(install_error_handler)
 
-_cache: dict[tuple[str, str, str, str, int], dict[str, Any]] = {}
-_cache_lock = threading.Lock()
-_CACHE_LIMIT = 2048
 
+def cached_snippet(iri: str, opts: Options, graph: Graph | None = None) -> dict[str, Any]:
+    """The snippet for ``iri`` in the current site's release (made once per release, then from memory).
 
-def cached_snippet(iri: str, opts: Options) -> dict[str, Any]:
-    """The snippet for ``iri`` in the current site's release (made once, then from memory)."""
-    site = current_site()
-    key = (site.etag, iri, opts.variant, opts.lang, opts.depth)
-    with _cache_lock:
-        found = _cache.get(key)
-    if found is None:
-        found = snippet(site.graph, iri, opts, site.base)
-        with _cache_lock:
-            if len(_cache) >= _CACHE_LIMIT:
-                _cache.clear()
-            _cache[key] = found
-    return found
+    ``graph``: where its triples are, when the caller has them at hand (a resource page's neighbourhood
+    holds all a depth-0 snippet states); default the whole knowledge graph."""
+    store = current_site().store
+    return store.remember(
+        ("snippet", iri, opts.variant, opts.lang, opts.depth),
+        lambda: snippet(store.graph() if graph is None else graph, iri, opts, store.release.base_iri),
+    )
 
 
 def _options() -> Options:

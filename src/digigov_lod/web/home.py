@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, render_template
 from markupsafe import Markup
 
@@ -23,17 +25,15 @@ blueprint = Blueprint("home", __name__)
 def landing() -> Response:
     site = current_site()
     lang = reader_language()
-    dataset = release_dataset_jsonld(site.release.path, site.base, site.release.version)
+    dataset = release_dataset_jsonld(site.store.path("catalog.ttl").parent, site.base, site.release.version)
     body = render_template(
         "home.html",
         lang=lang,
         release=site.release,
         examples=load_examples(),
-        dumps=[f for f in site.release.files() if f.role == "dump"],
+        dumps=site.store.files("dump"),
         base=site.base,
-        indexes=counts(site.graph, site.base),
-        days=programme(site.graph, site.base, lang),
-        network=network_links(network(site.graph, site.base, lang)),
+        **_from_the_graph(lang),
         dataset_script=Markup(script_element(dataset)),
     )
     response = representation(body, HTML, variant=f"home-{lang}-", vary="Accept-Language")
@@ -42,3 +42,17 @@ def landing() -> Response:
         + ['</.well-known/void>; rel="describedby"; type="text/turtle"', '</sparql>; rel="service"']
     )
     return response
+
+
+def _from_the_graph(lang: str) -> dict[str, Any]:
+    """The indexes, the programme and the network; nothing when the knowledge graph's dump is damaged
+    (the start page stays up and leads to the catalog and the intact downloads)."""
+    site = current_site()
+    if site.store.damaged is not None:
+        return {"indexes": [], "days": [], "network": []}
+    graph = site.store.graph()
+    return {
+        "indexes": counts(graph, site.base),
+        "days": programme(graph, site.base, lang),
+        "network": network_links(network(graph, site.base, lang)),
+    }

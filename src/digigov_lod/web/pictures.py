@@ -202,11 +202,11 @@ def _svg_response(body: str, name: str) -> Response:
 def timeline() -> Response:
     site = current_site()
     lang = reader_language()
-    return _svg_response(timeline_svg(programme(site.graph, site.base, lang), lang), "timeline")
+    return _svg_response(timeline_svg(programme(site.store.graph(), site.base, lang), lang), "timeline")
 
 
 @blueprint.route("/pictures/network.svg")
 def network_picture() -> Response:
     site = current_site()
     lang = reader_language()
-    return _svg_response(network_svg(network(site.graph, site.base, lang), lang), "network")
+    return _svg_response(network_svg(network(site.store.graph(), site.base, lang), lang), "network")

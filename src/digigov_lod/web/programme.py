@@ -1,6 +1,6 @@
 """The programme: both conference days, their sessions in the report's order, who spoke and what was said.
 
-Read from the site graph (``current_site().graph``), like every other page made from the data: the
+Read from the store's knowledge graph (``current_site().store.graph()``), like every other page made from the data: the
 order is ``schema:position`` per day, the people are the direct ``schema:performer`` statements, and
 their role and organisation come from the Role node that qualifies each (see docs/modelling.md).
 """
@@ -120,12 +120,12 @@ def programme_page() -> Response:
 
     site = current_site()
     lang = reader_language()
-    days = programme(site.graph, site.base, lang)
+    days = programme(site.store.graph(), site.base, lang)
     body = render_template(
         "programme.html",
         lang=lang,
         days=days,
-        network=network_links(network(site.graph, site.base, lang)),
+        network=network_links(network(site.store.graph(), site.base, lang)),
         conference=node_view(URIRef(thing_iri(site.base, *CONFERENCE)), lang),
     )
     return representation(body, HTML, variant="programme-", vary=None)

@@ -1,19 +1,19 @@
 """Turning RDF into rows a page can show: labels in the reader's language, links on this server.
 
-Used by resource pages and the catalog page. Terms of other vocabularies get their display
-labels from ``resources/labels/display-labels.ttl``; everything else falls back to a CURIE.
+Used by resource pages and the catalog page. Labels come from the graph a page was made from (a
+resource's neighbourhood, labels fetched for a results table) or, where a page passes none, from the
+store's knowledge graph; terms of other vocabularies get their display labels from
+``resources/labels/display-labels.ttl`` (through the store); everything else falls back to a CURIE.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from ..describe import compact_iri, label
+from ..describe import label
 from .site import current_site
 
 #: Properties shown first, in this order; the rest follow alphabetically by their label.
@@ -30,20 +30,11 @@ LEADING = [
 ]
 
 
-@cache
-def display_labels() -> Graph:
-    """sv/en labels for the terms of other vocabularies (not part of the published graph)."""
-    path = resources.files("digigov_lod") / "resources" / "labels" / "display-labels.ttl"
-    graph = Graph()
-    if path.is_file():
-        graph.parse(data=path.read_text(encoding="utf-8"), format="turtle")
-    return graph
-
-
 def term_label(node: URIRef | BNode | Literal, lang: str, graph: Graph | None = None) -> str | None:
-    """The label of ``node`` from ``graph``, the data, or the display labels, in that order."""
-    for source in (graph, current_site().graph, display_labels()):
-        found = label(source, node, lang) if source is not None else None
+    """The label of ``node`` from ``graph`` (default: the whole knowledge graph), else the display labels."""
+    store = current_site().store
+    for source in (store.graph() if graph is None else graph, store.display_labels()):
+        found = label(source, node, lang)
         if found:
             return found
     return None
@@ -61,7 +52,7 @@ def node_view(node: Any, lang: str, graph: Graph | None = None) -> dict[str, Any
     return {
         "kind": "iri",
         "href": site.local_url(str(node)),
-        "text": term_label(node, lang, graph) or compact_iri(site.graph, str(node)),
+        "text": term_label(node, lang, graph) or site.store.compact(str(node)),
         "iri": str(node),
     }
 
@@ -80,15 +71,19 @@ def _in_other_language(graph: Graph, subject: Any, prop: Any, value: Any, lang: 
     return any(isinstance(o, Literal) and o.language == lang for o in graph.objects(subject, prop))
 
 
-def property_rows(graph: Graph, subject: Any, lang: str, skip_types: bool = True) -> list[dict[str, Any]]:
-    """One row per property of ``subject`` with its values, leading properties first, in the reader's language."""
+def property_rows(
+    graph: Graph, subject: Any, lang: str, skip_types: bool = True, labels: Graph | None = None
+) -> list[dict[str, Any]]:
+    """One row per property of ``subject`` with its values, leading properties first, in the reader's language
+    (``labels``: where the labels of the values and properties are, default ``graph``)."""
+    labels = graph if labels is None else labels
     values: dict[Any, list[dict[str, Any]]] = {}
     for prop, value in graph.predicate_objects(subject):
         if (skip_types and prop == RDF.type) or _in_other_language(graph, subject, prop, value, lang):
             continue
-        values.setdefault(prop, []).append(node_view(value, lang, graph))
+        values.setdefault(prop, []).append(node_view(value, lang, labels))
     rows = [
-        {"property": node_view(prop, lang, graph), "values": sorted(found, key=lambda v: v["text"].lower())}
+        {"property": node_view(prop, lang, labels), "values": sorted(found, key=lambda v: v["text"].lower())}
         for prop, found in values.items()
     ]
 
@@ -99,10 +94,10 @@ def property_rows(graph: Graph, subject: Any, lang: str, skip_types: bool = True
     return sorted(rows, key=order)
 
 
-def result_cell(term: dict[str, str], lang: str) -> dict[str, Any]:
-    """A SPARQL JSON term as a table cell: IRIs by label (or CURIE) with a link, literals as text."""
+def result_cell(term: dict[str, str], lang: str, labels: Graph) -> dict[str, Any]:
+    """A SPARQL JSON term as a table cell: IRIs by label (from ``labels``, or CURIE) with a link, literals as text."""
     if term["type"] == "uri":
-        view = node_view(URIRef(term["value"]), lang)
+        view = node_view(URIRef(term["value"]), lang, labels)
         return {**view, "text": view["text"]}
     return {"kind": term["type"], "text": term["value"], "lang": term.get("xml:lang")}
 
@@ -119,7 +114,7 @@ def sections(graph: Graph, classes: list[URIRef], lang: str) -> list[dict[str, A
             found.append(
                 {
                     "iri": str(subject),
-                    "title": term_label(subject, lang, graph) or compact_iri(graph, str(subject)),
+                    "title": term_label(subject, lang, graph) or current_site().store.compact(str(subject)),
                     "types": types_of(graph, subject, lang),
                     "rows": property_rows(graph, subject, lang),
                 }

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
 
-from ..describe import compact_iri, describe, label
+from ..describe import label
 from ..errors import NotFound
 from ..formats import HTML, JSONLD, RDF_FORMATS, Format, rdf_by_extension
 from ..iris import THING_SEGMENT, doc_path_for, is_dereferenceable_path, local_path, resource_path_for
@@ -46,7 +46,7 @@ def thing(rest: str) -> Response:
         )
     site = current_site()
     iri = URIRef(site.iri_for_local_path(path))
-    if (iri, None, None) not in site.graph and (None, None, iri) not in site.graph:
+    if not site.store.knows(str(iri)):
         raise _says_nothing(iri)
     query = request.query_string.decode("ascii", "replace")
     return redirect("/" + doc_path_for(path) + (f"?{query}" if query else ""), code=303)
@@ -59,7 +59,7 @@ def _lower_case_document(stem: str) -> str | None:
     if lower == stem or not is_dereferenceable_path(path):
         return None
     site = current_site()
-    return f"/doc/{lower}" if (URIRef(site.iri_for_local_path(path)), None, None) in site.graph else None
+    return f"/doc/{lower}" if site.store.knows(site.iri_for_local_path(path)) else None
 
 
 def _split_suffix(rest: str) -> tuple[str, Format | None]:
@@ -89,10 +89,7 @@ def _refuse_unknown_suffix(rest: str) -> None:
         return
     site = current_site()
     path = resource_path_for("doc/" + stem)
-    if (
-        not is_dereferenceable_path(path)
-        or len(describe(site.graph, URIRef(site.iri_for_local_path(path)), site.base)) == 0
-    ):
+    if not is_dereferenceable_path(path) or not site.store.knows(site.iri_for_local_path(path)):
         return
     alternatives = ", ".join(f"/doc/{stem}.{fmt.extension}" for fmt in DOC_FORMATS)
     raise NotFound(
@@ -115,7 +112,7 @@ def document(rest: str) -> Response:
             suggestion=_lower_case_document(stem),
         )
     iri = URIRef(site.iri_for_local_path(resource_path))
-    description = describe(site.graph, iri, site.base)
+    description = site.store.describe(str(iri))
     if len(description) == 0:
         _refuse_unknown_suffix(rest)
         raise _says_nothing(iri)
@@ -137,19 +134,20 @@ def document(rest: str) -> Response:
     return response
 
 
-def render_html(iri: URIRef, description, lang: str, doc_url: str) -> str:  # type: ignore[no-untyped-def]
+def render_html(iri: URIRef, description: Graph, lang: str, doc_url: str) -> str:
+    """The page about ``iri``, labelled from its neighbourhood (the one query the page costs)."""
     site = current_site()
-    graph = site.graph
-    rows = property_rows(description, iri, lang)
+    graph = site.store.neighbourhood(str(iri))  # holds the description and the labels around it
+    rows = property_rows(description, iri, lang, labels=graph)
     incoming = [
-        {"subject": node_view(s, lang), "property": node_view(p, lang)}
+        {"subject": node_view(s, lang, graph), "property": node_view(p, lang, graph)}
         for s, p in sorted(description.subject_predicates(iri), key=lambda sp: (str(sp[1]), str(sp[0])))
     ]
-    sources = [node_view(o, lang) for o in graph.objects(iri, PROV.wasDerivedFrom)]
+    sources = [node_view(o, lang, graph) for o in sorted(graph.objects(iri, PROV.wasDerivedFrom))]
     return render_template(
         "resource.html",
         iri=str(iri),
-        title=label(graph, iri, lang) or compact_iri(graph, str(iri)),
+        title=label(graph, iri, lang) or site.store.compact(str(iri)),
         types=types_of(graph, iri, lang),
         rows=rows,
         incoming=incoming,
@@ -168,7 +166,9 @@ def _embed_fragment(iri: URIRef, description: Graph, lang: str) -> Markup:
     path = local_path(str(iri), site.base) or ""
     if path.startswith(THING_SEGMENT):
         try:
-            document = cached_snippet(str(iri), Options(lang=lang, depth=PAGE_DEPTH))
+            document = cached_snippet(
+                str(iri), Options(lang=lang, depth=PAGE_DEPTH), site.store.neighbourhood(str(iri))
+            )
         except NoSuchResource:
             document = None
         if document is not None:

@@ -1,28 +1,28 @@
-"""What one running site serves: the settings, the release and the query engine over it.
+"""What one running site serves: the settings, the release and the store that reads it.
 
-Built once by :func:`create_app` and shared by every blueprint through :func:`current_site`.
+Built once per release by :func:`create_app` and shared by every blueprint through :func:`current_site`.
+Everything kept per release lives here or in the store, so a new release never answers with an old
+one's data.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import format_datetime
 
 from flask import current_app, request
-from rdflib import Graph
 
 from ..config import Settings
-from ..release import DamagedFile, Release
+from ..release import Release
+from ..sparql.store import Store
 
 
 @dataclass
 class Site:
     settings: Settings
     release: Release
-    graph: Graph  # the released graph, for page rendering and metadata
-    services: dict[str, object] = field(default_factory=dict)  # engines keyed by name
+    store: Store  # the one way the site reads the release: queries, page helpers, files, sizes
     code_version: str = ""  # fingerprint of the software, so that new code never answers 304 to old pages
-    graph_damaged: DamagedFile | None = None  # why ``graph`` is empty: its dump did not match the manifest
 
     @property
     def base(self) -> str:

@@ -27,7 +27,6 @@ from ..sparql.guard import QueryRefused
 from . import FILES_READ
 from .asgi_types import AsgiApp, Receive, Scope, Send
 from .compression import chosen_encoding, compressible
-from .engine import query_service
 from .negotiation import NotAcceptable
 from .responses import CORS_HEADERS, DATA_POLICY
 from .site import Site
@@ -108,17 +107,17 @@ class SparqlFastPath:
         if params is None:
             return False
         site = self.site
-        if site.graph_damaged is not None:
+        if site.store.damaged is not None:
             return False
         for name in FILES_READ["sparql"]:
-            site.release.require(name)  # raises DamagedFile: the view answers 503
+            site.store.path(name)  # raises DamagedFile: the view answers 503
         queries = params.get("query")
         if not queries or len(queries) != 1:
             return False
         query = queries[0]
         if not query.strip() or len(query.encode("utf-8")) > site.settings.max_query_bytes:
             return False
-        service = query_service(site)
+        service = site.store.service
         plan = service.plan(query)
         if plan.dataset_iris and service.unknown_graphs(plan, (), ()):
             return False

@@ -6,25 +6,31 @@ import contextlib
 import hashlib
 import json
 import logging
-import math
 import re
 from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, unquote_to_bytes, urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from rdflib import URIRef
 
 from ..errors import BadRequest, NotAcceptable, NotFound, PayloadTooLarge, UnsupportedMediaType
 from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, SPARQL_JSON, TURTLE, Format
 from ..messages import Message, worded
 from ..release import serialize
-from ..sparql.cache import LruCache
 from ..sparql.description import service_description
-from ..sparql.engine import EngineFailure, EngineUnavailable, PoolBusy, QueryAnswer, QueryError, QueryTimeout
+from ..sparql.engine import (
+    EngineFailure,
+    EngineUnavailable,
+    PoolBusy,
+    QueryAnswer,
+    QueryError,
+    QueryTimeout,
+    retry_later,
+)
 from ..sparql.examples import find_example, load_examples
 from ..sparql.guard import QueryPlan, QueryRefused
 from ..sparql.service import QueryService, unknown_graphs_note
-from .engine import dataset_sizes, graph_sizes, query_service
 from .i18n import reader_language
 from .negotiation import choose, explicit
 from .rdf_view import result_cell
@@ -201,7 +207,7 @@ def run_query(
         )
     if not query.strip():
         raise BadRequest(Message("The query is empty.", "Frågan är tom."))
-    service = query_service(site)
+    service = site.store.service
     default_graphs = tuple(params.get("default-graph-uri", []))
     named_graphs = tuple(params.get("named-graph-uri", []))
     try:
@@ -218,9 +224,8 @@ def run_query(
     except NotAcceptable:
         _refuse_wrong_query(service, query, plan, default_graphs, named_graphs)
         raise
-    except (PoolBusy, EngineUnavailable) as exc:  # a worker is free, or the engine back, by then; a stopped
-        exc.with_headers(Retry_After=str(max(1, math.ceil(site.settings.query_timeout_s))))  # query gets none
-        raise
+    except (PoolBusy, EngineUnavailable) as exc:
+        raise retry_later(exc, site.settings.query_timeout_s) from None
     body: str | bytes
     if fmt is HTML:
         lang = reader_language()
@@ -313,7 +318,8 @@ def _result_table(result: dict, lang: str, max_rows: int | None = None) -> dict:
     bindings = result["results"]["bindings"]
     if max_rows is not None:
         bindings = bindings[:max_rows]
-    rows = [[result_cell(b[v], lang) if v in b else None for v in variables] for b in bindings]
+    labels = current_site().store.labels(URIRef(t["value"]) for b in bindings for t in b.values() if t["type"] == "uri")
+    rows = [[result_cell(b[v], lang, labels) if v in b else None for v in variables] for b in bindings]
     return {"vars": variables, "rows": rows}
 
 
@@ -330,23 +336,19 @@ def _full_result_url(query: str, default_graphs: tuple[str, ...], named_graphs: 
     return path + "?" + urlencode({k: v for k, v in args.items() if v}, doseq=True)
 
 
-#: Service descriptions by release, endpoint URL and format. Bounded: the endpoint URL follows the
-#: request's Host, which the client chooses.
-_descriptions: LruCache[bytes] = LruCache(64)
-
-
 def _service_description_response() -> Response:
     site = current_site()
     fmt = explicit(request.args.get("format"), RDF_FORMATS) or choose(request.headers.get("Accept"), RDF_FORMATS)
     endpoint = url_for("sparql.endpoint", _external=True)  # sd:endpoint is where this client reached it
-    key = (str(site.release.path), site.release.version, endpoint, fmt.key)
-    body = _descriptions.get(key)
-    if body is None:  # built once per release, host and format: the release never changes
-        sizes = dataset_sizes(site.release)
-        prefixes = query_service(site).prefixes
-        graph = service_description(endpoint, sizes.named, "DigiGov 2017 SPARQL endpoint", sizes.union, prefixes)
-        body = serialize(graph, fmt)
-        _descriptions.put(key, body)
+
+    def make() -> bytes:  # once per release, host and format: the release never changes
+        sizes = site.store.sizes()
+        graph = service_description(
+            endpoint, sizes.named, "DigiGov 2017 SPARQL endpoint", sizes.union, site.store.prefixes
+        )
+        return serialize(graph, fmt)
+
+    body = site.store.remember(("service-description", endpoint, fmt.key), make)
     return representation(body, fmt, variant="sd-")
 
 
@@ -358,9 +360,9 @@ def _query_page() -> Response:
         examples=load_examples(),
         lang=lang,
         default_query=load_examples()[0].text if load_examples() else "SELECT * WHERE { ?s ?p ?o } LIMIT 10",
-        graphs=graph_sizes(site.release),
+        graphs=site.store.sizes().named,
         formats=RESULT_FORMATS + RDF_FORMATS,
-        prefixes=query_service(site).prefixes,
+        prefixes=site.store.prefixes,
     )
     return representation(body, HTML, variant=f"form-{lang}-", vary="Accept, Accept-Language")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template
@@ -18,8 +17,6 @@ from rdflib.namespace import RDF
 
 from ..formats import HTML, JSON
 from ..metadata.void import partition_fragment
-from ..namespaces import bind_prefixes
-from .engine import query_service
 from .i18n import reader_language
 from .rdf_view import node_view, term_label
 from .responses import representation
@@ -41,18 +38,20 @@ class Term:
 
 def _declared(site: Site, iri: str) -> str:
     """``schema:name`` where a predeclared prefix covers ``iri``, else ``<iri>``: a query runs as written."""
-    for prefix, namespace in query_service(site).prefixes:
+    for prefix, namespace in site.store.prefixes:
         local = iri[len(namespace) :]
         if iri.startswith(namespace) and local and local.replace("_", "a").replace("-", "a").isalnum():
             return f"{prefix}:{local}"
     return f"<{iri}>"
 
 
-@lru_cache(maxsize=4)
-def _terms(graph: Graph, version: str, base: str) -> tuple[Term, ...]:
+def _terms(site: Site) -> tuple[Term, ...]:
     """Classes by instances, properties by triples, each with a first example (once per release)."""
-    del version  # part of the cache key only: a new release is a new graph
-    prefixed = bind_prefixes(Graph(bind_namespaces="none"), base)  # as the build names VoID's partitions
+    return site.store.remember("vocabulary-terms", lambda: _count_terms(site.store.graph(), site.store.namespaces))
+
+
+def _count_terms(graph: Graph, prefixed: Graph) -> tuple[Term, ...]:
+    """The terms of ``graph``, ``prefixed`` naming them as the build names VoID's partitions."""
     classes: Counter[URIRef] = Counter()
     properties: Counter[URIRef] = Counter()
     class_example: dict[URIRef, URIRef] = {}
@@ -88,7 +87,7 @@ def vocabulary() -> Response:
     site = current_site()
     lang = reader_language()
     rows = []
-    for term in _terms(site.graph, site.release.version, site.base):
+    for term in _terms(site):
         query = _query_for(site, term)
         rows.append(
             {
@@ -117,10 +116,10 @@ def vocabulary_json() -> Response:
     site = current_site()
     lang = reader_language()
     document = {
-        "prefixes": [[prefix, namespace] for prefix, namespace in query_service(site).prefixes],
+        "prefixes": [[prefix, namespace] for prefix, namespace in site.store.prefixes],
         "terms": [
             {"iri": str(t.iri), "kind": t.kind, "count": t.count, "label": term_label(t.iri, lang) or ""}
-            for t in _terms(site.graph, site.release.version, site.base)
+            for t in _terms(site)
         ],
     }
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
