@@ -295,7 +295,7 @@ class Store:
         if found is None:
             found = make()
             self._derived.put(key, found)
-        return found  # type: ignore[no-any-return]
+        return found
 
     # ------------------------------------------------------------------ sizes
 
