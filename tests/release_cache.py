@@ -81,10 +81,13 @@ def shared_release(settings: Settings, cache: Path) -> Release:
     return Release.open(target)
 
 
-def copy_release(release: Release, into: Path) -> Path:
-    """A private copy of ``release`` (its ``dist`` link and the folder it points to) in ``into``; the new link.
+def copy_release(release: Release, into: Path, name: str = "dist") -> Path:
+    """A private copy of ``release`` published in ``into`` as a build publishes it: the link ``name`` to the
+    folder among ``.{name}-releases``. Returns the link.
 
     For tests that rebuild or damage a release: cheaper than building one, and the shared one stays intact."""
-    source = release.path
-    shutil.copytree(source.parent, into, symlinks=True, dirs_exist_ok=True)
-    return into / source.name
+    kept = into / f".{name}-releases" / release.path.name
+    shutil.copytree(release.path, kept)
+    link = into / name
+    link.symlink_to(kept.relative_to(into))
+    return link

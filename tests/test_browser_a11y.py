@@ -15,6 +15,9 @@ import pytest
 from support import PROJECT_ROOT, LiveServer, run_node_json
 
 SCRIPT = PROJECT_ROOT / "tests" / "js" / "a11y_pages.mjs"
+#: Every page type four times in Chromium with axe-core: minutes of browser. The fast loop keeps the query
+#: editor's browser session (test_http_editor.py) and the markup-injection checks (test_http_xss.py).
+pytestmark = pytest.mark.slow
 RESULTS_QUERY = "SELECT ?s ?name WHERE { ?s <https://schema.org/name> ?name } LIMIT 30"
 PAGES = {
     "landing": "/",

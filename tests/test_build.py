@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from release_cache import copy_release
 from support import PROJECT_ROOT
 
 from digigov_lod.build import BuildFailed, build
@@ -96,13 +97,12 @@ def test_validation_report_is_part_of_the_release(release: Release) -> None:
 
 
 @pytest.fixture
-def project_copy(tmp_path: Path) -> Settings:
-    """A copy of the sources, with a good release already published in it."""
+def project_copy(tmp_path: Path, release: Release) -> Settings:
+    """A copy of the sources, with a good release already published in it (a copy of the session's: the same
+    sources give the same release, and copying it is cheaper than building it)."""
     for folder in ("data", "ontology", "shapes"):
         shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
-    settings = Settings(project_root=tmp_path, release_dir=tmp_path / "dist")
-    build(settings)
-    return settings
+    return Settings(project_root=tmp_path, release_dir=copy_release(release, tmp_path))
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

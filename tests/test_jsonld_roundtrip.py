@@ -39,6 +39,9 @@ BASE = "https://w3id.org/digigov-lod/"
 HTTPS, HTTP = "https://schema.org/", "http://schema.org/"
 EXPAND_JS = PROJECT_ROOT / "tests" / "js" / "expand.mjs"
 VARIANTS = [Options("embed", "sv"), Options("embed", "en"), Options("full", "sv")]
+#: Every resource in every variant, through two processors: minutes of PyLD. The fast loop keeps the embeds'
+#: HTTP, safety and structured-data tests (test_jsonld_web.py, test_jsonld_sdtt.py).
+pytestmark = pytest.mark.slow
 
 
 @cache

@@ -169,6 +169,7 @@ def test_embed_views(tmp_path: Path, no_network: list[str]) -> None:
     assert no_network == []
 
 
+@pytest.mark.slow  # every embed of every resource; the loader's refusals are checked above in the fast loop
 def test_building_and_serving_every_embed_touches_no_network(tmp_path: Path, no_network: list[str]) -> None:
     graph = load_sources(PROJECT_ROOT / "data", PROJECT_ROOT / "ontology", BASE)
     client = make_app(graph, tmp_path).test_client()

@@ -32,6 +32,9 @@ EXAMPLES = load_examples()
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 #: Where Virtuoso holds the dataset's default graph (its own default graph is the union of all it holds).
 VIRTUOSO_DEFAULT_GRAPH = "urn:digigov-lod:default-graph"
+#: The remote engines' time limit here: Virtuoso needs over 2 s (the suite's usual limit) for a full scan when the
+#: machine is busy, and a runaway query still runs far past it.
+REMOTE_QUERY_TIMEOUT_S = 6.0
 #: More than the cross product of the data with itself could give within the time limit on any engine.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . FILTER(STR(?c) != STR(?i)) }"
 
@@ -168,7 +171,7 @@ def engine(
 
 @pytest.fixture(scope="module")
 def remote_server(release: Release, engine: Engine) -> Iterator[LiveServer]:
-    server = start_server(release.path, **engine.environment)
+    server = start_server(release.path, DIGIGOV_QUERY_TIMEOUT=str(REMOTE_QUERY_TIMEOUT_S), **engine.environment)
     yield server
     server.stop()
 
@@ -240,7 +243,7 @@ def test_the_time_limit_holds(remote_server: LiveServer) -> None:
     response = requests.get(remote_server.url + "sparql", params={"query": RUNAWAY}, timeout=60)
     assert response.status_code == 503, response.text
     assert "time limit" in response.text
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < REMOTE_QUERY_TIMEOUT_S + 8
 
 
 def test_a_syntax_error_is_the_clients(remote_server: LiveServer) -> None:

@@ -51,7 +51,9 @@ def _alive(pid: int) -> bool:
     return "\nState:\tZ" not in state  # a zombie has ended; only its exit status is left
 
 
-def _wait_until(condition, seconds: float = 15.0) -> bool:
+def _wait_until(condition, seconds: float = 60.0) -> bool:
+    """Whether ``condition`` comes true within ``seconds``: generous, since starting an engine on a machine busy
+    with other test processes can take many seconds, and a condition that holds returns at once."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():

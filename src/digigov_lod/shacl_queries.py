@@ -84,7 +84,7 @@ class _Terms:
 
     def _note(self, term: Literal, found: Any) -> None:
         """Remember a literal that Oxigraph may judge differently from rdflib (shacl_narrowing.py relies on it)."""
-        capitals = bool(term.language) and term.language != term.language.lower()
+        capitals = term.language is not None and term.language != term.language.lower()
         if found in self.from_ox or getattr(term, "ill_typed", False) or term.datatype == XSD.string or capitals:
             self.differ = True
         elif term.datatype is not None:
@@ -203,13 +203,14 @@ class QueryGraph(Graph):
         a language tag with capitals (Oxigraph lower-cases it), two rdflib literals that are one Oxigraph
         term, or a typed literal that Oxigraph stores in another lexical form ("01"^^xsd:integer).
         """
-        self._oxigraph()
+        store = self._oxigraph()
         if self._terms.differ:
             return True
-        stored = self._store.query(
+        stored = store.query(
             "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && LANG(?o) = '' && "
             "DATATYPE(?o) != <http://www.w3.org/2001/XMLSchema#string>) }"
         )
+        assert isinstance(stored, ox.QuerySolutions)
         return {solution["o"] for solution in stored} != self._terms.typed_literals
 
     def _oxigraph(self) -> ox.Store:

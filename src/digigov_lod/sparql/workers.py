@@ -535,7 +535,7 @@ class WorkerPool:
             raise self._out_of_memory()
         self._give_back(worker)
         if status == "error":
-            raise QueryError(str(payload))
+            raise QueryError(payload if isinstance(payload, str) else repr(payload))  # a Message keeps its Swedish
         if status == "failure":
             raise EngineFailure("the query engine failed", str(payload))
         assert isinstance(payload, QueryAnswer), f"an engine answered {status!r} with {payload!r}"
