@@ -13,17 +13,18 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 from apache_support import Apache, start_apache
-from click.testing import CliRunner
 from nginx_support import Nginx, start_nginx
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from support import LiveServer, free_port
 
-from digigov_lod.cli import main
 from digigov_lod.config import Settings
 from digigov_lod.export import export
 from digigov_lod.release import Release
 from digigov_lod.static_links import links
+
+#: Exporting the whole site takes two minutes of CPU: test_static_files.py holds the fast layer.
+pytestmark = pytest.mark.slow
 
 CONFERENCE = "doc/event/digigov-2017"
 ACCEPTS = {
@@ -286,11 +287,3 @@ def test_apache_answers_303_as_the_live_server(apache: Apache, live_server: Live
     assert static.status_code == live.status_code
     if live.status_code == 303:  # httpd always sends an absolute Location
         assert urlsplit(static.headers["Location"]).path == live.headers["Location"]
-
-
-def test_cli_refuses_a_bad_url_with_a_message(release: Release, tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main, ["export", str(tmp_path / "x"), "--url", "ftp://x", "--release", str(release.path)]
-    )
-    assert result.exit_code == 2
-    assert "--url must be an http(s) URL" in result.output
