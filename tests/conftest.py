@@ -27,7 +27,7 @@ def release(
     """The real sources' release, shared read-only by every test and xdist worker (see ``release_cache``).
 
     A test that must change a release works on :func:`release_cache.copy_release`."""
-    cache = request.config.cache
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
     folder = cache.mkdir("releases") if cache is not None else tmp_path_factory.getbasetemp().parent / "releases"
     return shared_release(project_settings, folder)
 

@@ -38,7 +38,7 @@ class ModuleSeconds:
 
     @pytest.hookimpl
     def pytest_sessionfinish(self) -> None:
-        cache = self.config.cache
+        cache = getattr(self.config, "cache", None)  # None under -p no:cacheprovider
         if cache is None or not self.seconds:
             return
         known: dict[str, float] = cache.get(CACHE_KEY, {})
@@ -47,7 +47,8 @@ class ModuleSeconds:
 
 def expected_seconds(config: pytest.Config) -> dict[str, float]:
     """What each module took in the runs before, by module path (empty without pytest's cache)."""
-    return config.cache.get(CACHE_KEY, {}) if config.cache is not None else {}
+    cache = getattr(config, "cache", None)
+    return cache.get(CACHE_KEY, {}) if cache is not None else {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
