@@ -44,8 +44,7 @@ def _render(release: Release, seed: str) -> str:
 def test_two_processes_make_the_same_snippets(release: Release) -> None:
     first = _render(release, "1")
     assert '"performer": [' in first  # there are arrays to order
-    assert _render(release, "2") == first
-    assert _render(release, "3") == first
+    assert _render(release, "2") == first  # a set's order differs between these two seeds (checked when written)
 
 
 def test_arrays_are_sorted_but_lists_keep_their_order() -> None:
