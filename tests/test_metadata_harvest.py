@@ -51,7 +51,7 @@ def werkzeug_server(release: Release, project_settings: Settings) -> Iterator[Se
     thread.join(timeout=10)
 
 
-@pytest.fixture(params=["werkzeug", "gunicorn"])
+@pytest.fixture(params=[pytest.param("werkzeug", marks=pytest.mark.slow), "gunicorn"])  # as deployed in the fast loop
 def server(request: pytest.FixtureRequest) -> Server:
     """The app in a werkzeug thread, and as deployed: gunicorn (the shared ``live_server`` fixture)."""
     if request.param == "werkzeug":
