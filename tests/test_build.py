@@ -251,6 +251,7 @@ def _its_build_folder(process: subprocess.Popen, target: Path, known: set[Path])
     raise AssertionError("the build made no temporary folder within 120 s")
 
 
+@pytest.mark.slow  # kills a build half-way and starts another: ten seconds for a rare case
 def test_the_next_build_removes_what_killed_builds_left_and_spares_running_ones(
     tmp_path: Path, project_settings: Settings
 ) -> None:

@@ -59,9 +59,12 @@ def test_a_half_closed_request_gets_its_answer(server: LiveServer, request_bytes
         with connect(server) as sock:
             sock.sendall(request_bytes)
             sock.shutdown(socket.SHUT_WR)
-            status, headers = head_of(read_to_end(sock))
+            answer = read_to_end(sock)  # the server closes (else the socket's timeout fails the test)
+        status, headers = head_of(answer)
         assert status == "HTTP/1.1 200 OK", status
-        assert headers["connection"] == "close"
+        assert len(answer.split(b"\r\n\r\n", 1)[1]) == int(headers["content-length"])  # the whole answer
+        # "Connection: close" only when the server saw the half-close before it answered: a matter of timing
+        assert headers.get("connection", "close") == "close"
 
 
 def test_a_request_with_an_incomplete_header_is_answered_408_in_time(server: LiveServer) -> None:

@@ -156,7 +156,8 @@ def _virtuoso(release: Release, folder: Path) -> Engine:
     return engine
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+#: The Oxigraph server in the fast loop; Virtuoso, slower to start and load, in make test-all.
+@pytest.fixture(scope="module", params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.slow)])
 def engine(
     request: pytest.FixtureRequest, release: Release, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
