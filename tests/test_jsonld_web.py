@@ -90,7 +90,11 @@ def make_app(graph: Graph, tmp_path: Path) -> Flask:
     with ReleaseWriter(tmp_path / "dist") as writer:
         writer.add_dumps(graph)
         writer.publish({"version": "t3st", "created": "2024-01-01T00:00:00Z", "base_iri": BASE})
-    release = Release.open(tmp_path / "dist")
+    return app_over(Release.open(tmp_path / "dist"))
+
+
+def app_over(release: Release) -> Flask:
+    """The embed blueprint alone over ``release``."""
     settings = Settings(project_root=PROJECT_ROOT)
     app = Flask(__name__)
     app.extensions["digigov"] = Site(settings=settings, release=release, store=Store(release, settings))
@@ -150,9 +154,8 @@ def test_markup_in_literals_stays_inert_over_http(evil_graph: Graph, tmp_path: P
 # ------------------------------------------------------------------ the views
 
 
-def test_embed_views(tmp_path: Path, no_network: list[str]) -> None:
-    graph = load_sources(PROJECT_ROOT / "data", PROJECT_ROOT / "ontology", BASE)
-    client = make_app(graph, tmp_path).test_client()
+def test_embed_views(release: Release, no_network: list[str]) -> None:
+    client = app_over(release).test_client()
     response = client.get("/embed/event/digigov-2017")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/ld+json; charset=utf-8"
