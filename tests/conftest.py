@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from rdflib import Graph
 from release_cache import shared_release
+from scheduling import cache_of
 from support import PROJECT_ROOT, LiveServer, start_server
 
 from digigov_lod.config import Settings
@@ -27,7 +28,7 @@ def release(
     """The real sources' release, shared read-only by every test and xdist worker (see ``release_cache``).
 
     A test that must change a release works on :func:`release_cache.copy_release`."""
-    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    cache = cache_of(request.config)
     folder = cache.mkdir("releases") if cache is not None else tmp_path_factory.getbasetemp().parent / "releases"
     return shared_release(project_settings, folder)
 

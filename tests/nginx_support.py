@@ -41,6 +41,13 @@ def _user() -> str:
     return "user root;\n" if os.geteuid() == 0 else ""
 
 
+def readable_by_server_workers(root: Path) -> None:
+    """Open ``root`` and every folder under it to others: the workers of nginx and httpd may not run as the
+    test's user."""
+    for folder in (root, *(p for p in root.rglob("*") if p.is_dir())):
+        folder.chmod(0o755)
+
+
 def start_nginx(folder: Path, port: int, http_block: str) -> Nginx:
     """nginx in the foreground with ``http_block`` inside ``http { }``; waits until it answers."""
     if shutil.which(NGINX) is None and not Path(NGINX).exists():

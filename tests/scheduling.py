@@ -25,6 +25,11 @@ def module_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
+def cache_of(config: pytest.Config) -> pytest.Cache | None:
+    """pytest's cache, or None when the run turned it off (``-p no:cacheprovider``)."""
+    return getattr(config, "cache", None)
+
+
 class ModuleSeconds:
     """Adds up, on the process that reports (the xdist controller, or a run without xdist), each module's time."""
 
@@ -38,7 +43,7 @@ class ModuleSeconds:
 
     @pytest.hookimpl
     def pytest_sessionfinish(self) -> None:
-        cache = getattr(self.config, "cache", None)  # None under -p no:cacheprovider
+        cache = cache_of(self.config)
         if cache is None or not self.seconds:
             return
         known: dict[str, float] = cache.get(CACHE_KEY, {})
@@ -47,7 +52,7 @@ class ModuleSeconds:
 
 def expected_seconds(config: pytest.Config) -> dict[str, float]:
     """What each module took in the runs before, by module path (empty without pytest's cache)."""
-    cache = getattr(config, "cache", None)
+    cache = cache_of(config)
     return cache.get(CACHE_KEY, {}) if cache is not None else {}
 
 

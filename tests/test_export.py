@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 from apache_support import Apache, start_apache
-from nginx_support import Nginx, start_nginx
+from nginx_support import Nginx, readable_by_server_workers, start_nginx
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from support import LiveServer, free_port
@@ -45,8 +45,7 @@ def exported(release: Release) -> Iterator[tuple[Path, int]]:
     out.parent.chmod(0o755)
     settings = Settings(project_root=Path.cwd()).with_overrides(release_dir=release.path)
     export(settings, out, f"http://127.0.0.1:{port}/")
-    for folder in (out, *(p for p in out.rglob("*") if p.is_dir())):
-        folder.chmod(0o755)
+    readable_by_server_workers(out)
     yield out, port
     shutil.rmtree(out.parent)
 

@@ -268,6 +268,7 @@ def test_a_spare_engine_is_started_before_anyone_waits_for_it(source: GraphSourc
     pool = WorkerPool([source], size=1, max_size=3)
     try:
         pool.run(_job(), 5)
+        # 8 s: the kept engine stays busy through both waits below, so the pool's count is not disturbed
         slow = threading.Thread(target=_run_out_of_time, args=(pool, 8), daemon=True)
         slow.start()
         assert _wait_until(lambda: pool.idle == 1, 3), "no spare engine was started while the kept one was busy"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
-from nginx_support import Nginx, start_nginx
+from nginx_support import Nginx, readable_by_server_workers, start_nginx
 from support import free_port
 
 from digigov_lod.cli import main
@@ -90,12 +90,10 @@ FILES = {
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
     """One page in two languages and two RDF formats, with the configuration the export writes for it."""
     root = tmp_path_factory.mktemp("export")
-    root.chmod(0o755)
     for name, text in FILES.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
-    for folder in (root, *(p for p in root.rglob("*") if p.is_dir())):
-        folder.chmod(0o755)
+    readable_by_server_workers(root)
     port = free_port()
     page = Negotiated("/doc/event/x", "html", localised=True, negotiates=True, vary="Accept")
     write_server_configuration(StaticSite(root, f"http://127.0.0.1:{port}/", "/", {}, [page]))

@@ -78,6 +78,17 @@ def _suffix(extension: str, lang_variable: str, localised: bool | None = None) -
     return f".{extension}"
 
 
+def _by_path(site: StaticSite) -> list[Negotiated]:
+    """The negotiated addresses in path order, so that the same export gives the same configuration."""
+    return sorted(site.negotiated, key=lambda n: n.path)
+
+
+def _default_suffix(item: Negotiated, lang_variable: str) -> str | None:
+    """An address's default file suffix, or None where it is a page's (what both servers assume by default)."""
+    suffix = _suffix(item.default_extension, lang_variable, item.localised)
+    return None if suffix == _suffix("html", lang_variable) else suffix
+
+
 def nginx_conf(site: StaticSite) -> str:
     """An nginx include for the ``http`` block: the maps and one ``server``.
 
@@ -109,9 +120,8 @@ def nginx_conf(site: StaticSite) -> str:
                 lines.append(f'    "~*^\\s*({pattern})\\s*(;|,|$)" "{_suffix(extensions[index], "$digigov_lang")}";')
         lines.append("}")
     lines += ["map $uri $digigov_default {", '    default ".$digigov_lang.html";']
-    for item in sorted(site.negotiated, key=lambda n: n.path):
-        suffix = _suffix(item.default_extension, "$digigov_lang", item.localised)
-        if suffix != ".$digigov_lang.html":
+    for item in _by_path(site):
+        if (suffix := _default_suffix(item, "$digigov_lang")) is not None:
             lines.append(f'    "{item.path}" "{suffix}";')
     lines += [
         "}",
@@ -121,7 +131,7 @@ def nginx_conf(site: StaticSite) -> str:
         "}",
     ]
     lines += ["map $uri $digigov_vary {", '    default "";']
-    for item in sorted(site.negotiated, key=lambda n: n.path):
+    for item in _by_path(site):
         if item.vary:
             lines.append(f'    "{item.path}" "{item.vary}";')
     lines += ["}", "map $uri $digigov_language_vary {  # $uri is the file's by then", '    default "";']
@@ -247,9 +257,9 @@ def htaccess(site: StaticSite) -> str:
                 lines.append(f"RewriteCond %{{HTTP:Accept}} ^\\s*({pattern})\\s*(;|,|$) [NC]")
                 lines.append(f"RewriteRule ^ - [E=DG_W{index}:{_suffix(extensions[index], '%{ENV:DG_LANG}')}]")
     lines.append("RewriteRule ^ - [E=DG_DEFAULT:.%{ENV:DG_LANG}.html,E=DG_NEGOTIATES:1]")
-    for item in sorted(site.negotiated, key=lambda n: n.path):
-        suffix = _suffix(item.default_extension, "%{ENV:DG_LANG}", item.localised)
-        flags = [] if suffix == ".%{ENV:DG_LANG}.html" else [f"E=DG_DEFAULT:{suffix}"]
+    for item in _by_path(site):
+        suffix = _default_suffix(item, "%{ENV:DG_LANG}")
+        flags = [] if suffix is None else [f"E=DG_DEFAULT:{suffix}"]
         flags += [] if item.vary else ["E=DG_NEGOTIATES:0"]
         if flags:
             lines.append(f"RewriteRule ^{_regex_path(item.path)}$ - [{','.join(flags)}]")
