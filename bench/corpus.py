@@ -31,6 +31,7 @@ SHARED = {"work:reference-notes": "<https://w3id.org/digigov-lod/id/work/referen
 
 def write_corpus(copies: int, target: Path) -> int:
     """A project folder at ``target`` whose data/ holds ``copies`` conferences; returns its size in bytes."""
+    target.mkdir(parents=True, exist_ok=True)
     for shared in ("shapes", "ontology"):
         (target / shared).symlink_to(ROOT / shared, target_is_directory=True)
     data = target / "data"

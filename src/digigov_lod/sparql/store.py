@@ -221,6 +221,17 @@ class Store:
         plan: QueryPlan = self.remember(("plan", name), lambda: self._page_service().plan(text))
         return bind(text, **iris), plan
 
+    def page_graph(self, name: str, keep: bool = True, **iris: str) -> Graph:
+        """The answer of the CONSTRUCT page query ``name`` (``iris`` bound, ``?kg`` the knowledge graph) with
+        the labels of every IRI in it: the part of the data a page reads, never the whole graph.
+
+        ``keep``: remember it for the release (a small graph several pages share, like the programme's)."""
+
+        def make() -> Graph:
+            return self.with_labels(self.construct(*self._page(name, kg=self.knowledge_graph, **iris)))
+
+        return self.remember(("page-graph", name, *sorted(iris.items())), make) if keep else make()
+
     def describe(self, iri: str) -> Graph:
         """The resource's document: its statements (following blank nodes) and the statements about it."""
         return describe(self.neighbourhood(iri), URIRef(iri), self.release.base_iri)

@@ -1,7 +1,8 @@
 """About the site and whom to contact, built from the publisher's own data in the graph.
 
 The publisher is the catalog's ``dct:publisher`` (Sambruk); its name, description, address and contact
-point (``schema:contactPoint``) come from the released graph, so the page changes with the data.
+point (``schema:contactPoint``) come from the released data (the publisher's neighbourhood in the store),
+so the page changes with the data.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def publisher(graph: Graph, base: str, lang: str) -> dict[str, Any]:
     for contact in graph.objects(org, SCHEMA.contactPoint):
         contacts.append(
             {
-                "link": node_view(contact, lang),
+                "link": node_view(contact, lang, graph),
                 "kind": literals_in_language(graph, contact, SCHEMA.contactType, lang),
                 "description": literals_in_language(graph, contact, SCHEMA.description, lang),
                 "email": [str(v) for v in graph.objects(contact, SCHEMA.email)],
@@ -43,7 +44,7 @@ def publisher(graph: Graph, base: str, lang: str) -> dict[str, Any]:
         parts = [SCHEMA.streetAddress, SCHEMA.postalCode, SCHEMA.addressLocality]
         addresses.append(", ".join(str(v) for p in parts for v in graph.objects(address, p)))
     return {
-        "link": node_view(org, lang),
+        "link": node_view(org, lang, graph),
         "name": label(graph, org, lang) or "",
         "description": literals_in_language(graph, org, SCHEMA.description, lang),
         "contacts": contacts,
@@ -54,11 +55,12 @@ def publisher(graph: Graph, base: str, lang: str) -> dict[str, Any]:
 def _page(template: str, variant: str) -> Response:
     site = current_site()
     lang = reader_language()
+    digg = URIRef(thing_iri(site.base, "organization", "digg"))
     body = render_template(
         template,
         lang=lang,
-        publisher=publisher(site.store.graph(), site.base, lang),
-        digg=node_view(URIRef(thing_iri(site.base, "organization", "digg")), lang),
+        publisher=publisher(site.store.neighbourhood(thing_iri(site.base, *PUBLISHER)), site.base, lang),
+        digg=node_view(digg, lang, site.store.labels([digg])),
         release=site.release,
     )
     return representation(body, HTML, variant=variant, vary=None)

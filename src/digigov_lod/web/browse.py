@@ -2,8 +2,9 @@
 
 Every thing under ``id/`` is on exactly one index page, and every index page is linked from the
 landing page, so any resource is two clicks away. The tables are plain HTML that results.js makes
-sortable and filterable; without it they are complete lists. Read from the site graph, as the
-programme is.
+sortable and filterable; without it they are complete lists. Each page reads one page query's answer
+(``sparql/pages/index.rq``: the things of its kind and what their rows show), the counts another
+(``things-by-kind.rq``), never the whole graph.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from ..formats import HTML
 from ..iris import kind_namespace, things_namespace
 from ..messages import Message
 from ..namespaces import SCHEMA, vocab_namespace
+from ..sparql.store import bind, page_query
 from .i18n import reader_language
 from .rdf_view import node_view
 from .responses import install_error_handler, representation
-from .site import current_site
+from .site import Site, current_site
 
 blueprint = Blueprint("browse", __name__)
 blueprint.record_once(install_error_handler)
@@ -100,24 +102,15 @@ INDEXES: dict[str, tuple[Index, Callable[[Graph, str, URIRef], list[list[Any]]]]
 }
 
 
-def things_by_kind(graph: Graph, base: str) -> dict[str, list[URIRef]]:
-    """Every thing named under ``id/`` (the subjects the graph describes), by its kind, in one pass."""
-    things = things_namespace(base)
-    found: dict[str, list[URIRef]] = {}
-    for subject in graph.subjects(unique=True):
-        if isinstance(subject, URIRef) and str(subject).startswith(things):
-            found.setdefault(str(subject)[len(things) :].split("/", 1)[0], []).append(subject)
-    return {kind: sorted(members, key=str) for kind, members in found.items()}
-
-
 def things_of(graph: Graph, base: str, kind: str) -> list[URIRef]:
-    """Every thing named under ``id/{kind}/``."""
-    return things_by_kind(graph, base).get(kind, [])
+    """Every thing named under ``id/{kind}/`` that ``graph`` describes (the subjects), in IRI order."""
+    namespace = kind_namespace(base, kind)
+    return sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(namespace)}, key=str)
 
 
-def _views(nodes: Iterable[Any], lang: str) -> list[dict[str, Any]]:
+def _views(graph: Graph, nodes: Iterable[Any], lang: str) -> list[dict[str, Any]]:
     unique = {str(n): n for n in nodes}
-    views = [node_view(n, lang) for n in unique.values()]
+    views = [node_view(n, lang, graph) for n in unique.values()]
     return sorted(views, key=lambda v: v["text"].lower())
 
 
@@ -130,25 +123,32 @@ def rows(graph: Graph, base: str, index: Index, cells: Callable, lang: str) -> l
                 types.discard(general)
         found.append(
             {
-                "thing": node_view(thing, lang),
-                "types": _views(types, lang),
-                "cells": [_views(values, lang) for values in cells(graph, base, thing)],
+                "thing": node_view(thing, lang, graph),
+                "types": _views(graph, types, lang),
+                "cells": [_views(graph, values, lang) for values in cells(graph, base, thing)],
             }
         )
     return sorted(found, key=lambda row: row["thing"]["text"].lower())
 
 
-def counts(graph: Graph, base: str) -> list[tuple[Index, int]]:
-    """Each index with the number of things on it."""
-    things = things_by_kind(graph, base)
-    return [(index, len(things.get(index.kind, []))) for index, _ in INDEXES.values()]
+def counts(site: Site) -> list[tuple[Index, int]]:
+    """Each index with the number of things on it (counted by the engine, once per release)."""
+
+    def count() -> dict[str, int]:
+        rows = site.store.select(
+            bind(page_query("things-by-kind"), things=things_namespace(site.base), kg=site.store.knowledge_graph)
+        )
+        return {row["kind"]["value"]: int(row["count"]["value"]) for row in rows}
+
+    found = site.store.remember("things-by-kind", count)
+    return [(index, found.get(index.kind, 0)) for index, _ in INDEXES.values()]
 
 
 @blueprint.route("/browse/")
 def overview() -> Response:
     site = current_site()
     lang = reader_language()
-    body = render_template("browse.html", lang=lang, indexes=counts(site.store.graph(), site.base))
+    body = render_template("browse.html", lang=lang, indexes=counts(site))
     return representation(body, HTML, variant="browse-", vary=None)
 
 
@@ -169,7 +169,13 @@ def index_page(slug: str) -> Response:
         "browse_index.html",
         lang=lang,
         index=index,
-        rows=rows(site.store.graph(), site.base, index, cells, lang),
+        rows=rows(
+            site.store.page_graph("index", keep=False, kind=kind_namespace(site.base, index.kind)),
+            site.base,
+            index,
+            cells,
+            lang,
+        ),
         kind_iri=site.store.compact(kind_namespace(site.base, index.kind)),
     )
     return representation(body, HTML, variant=f"browse-{slug}-", vary=None)

@@ -14,7 +14,7 @@ from ..sparql.examples import load_examples
 from .browse import counts
 from .i18n import reader_language
 from .pictures import network, network_links
-from .programme import programme
+from .programme import programme, programme_graph
 from .responses import representation
 from .site import current_site
 
@@ -50,9 +50,9 @@ def _from_the_graph(lang: str) -> dict[str, Any]:
     site = current_site()
     if site.store.damaged is not None:
         return {"indexes": [], "days": [], "network": []}
-    graph = site.store.graph()
+    graph = programme_graph(site)
     return {
-        "indexes": counts(graph, site.base),
+        "indexes": counts(site),
         "days": programme(graph, site.base, lang),
         "network": network_links(network(graph, site.base, lang)),
     }

@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 
 from ..namespaces import SCHEMA
 from .i18n import reader_language
-from .programme import Day, programme
+from .programme import Day, programme, programme_graph
 from .rdf_view import node_view
 from .responses import representation
 from .site import current_site
@@ -104,7 +104,7 @@ def network(graph: Graph, base: str, lang: str) -> Network:
             *graph.objects(URIRef(person), SCHEMA.worksFor),
             *graph.objects(URIRef(person), SCHEMA.affiliation),
         ]:
-            organisations.setdefault(str(org), node_view(org, lang))
+            organisations.setdefault(str(org), node_view(org, lang, graph))
             edges.append((person, str(org), "member"))
     for org in organisations.values():
         org["short"] = _short_name(graph, URIRef(org["iri"]), lang, org["text"])
@@ -202,11 +202,11 @@ def _svg_response(body: str, name: str) -> Response:
 def timeline() -> Response:
     site = current_site()
     lang = reader_language()
-    return _svg_response(timeline_svg(programme(site.store.graph(), site.base, lang), lang), "timeline")
+    return _svg_response(timeline_svg(programme(programme_graph(site), site.base, lang), lang), "timeline")
 
 
 @blueprint.route("/pictures/network.svg")
 def network_picture() -> Response:
     site = current_site()
     lang = reader_language()
-    return _svg_response(network_svg(network(site.store.graph(), site.base, lang), lang), "network")
+    return _svg_response(network_svg(network(programme_graph(site), site.base, lang), lang), "network")

@@ -1,6 +1,7 @@
 """The programme: both conference days, their sessions in the report's order, who spoke and what was said.
 
-Read from the store's knowledge graph (``current_site().store.graph()``), like every other page made from the data: the
+Read from the part of the data the ``programme`` page query answers (``sparql/pages/programme.rq``), never
+the whole graph, so the page costs the same however many other conferences a release holds: the
 order is ``schema:position`` per day, the people are the direct ``schema:performer`` statements, and
 their role and organisation come from the Role node that qualifies each (see docs/modelling.md).
 """
@@ -20,7 +21,7 @@ from ..namespaces import SCHEMA, vocab_namespace
 from .i18n import reader_language
 from .rdf_view import literals_in_language, node_view
 from .responses import representation
-from .site import current_site
+from .site import Site, current_site
 
 blueprint = Blueprint("programme", __name__)
 
@@ -60,8 +61,16 @@ class Day:
     sessions: list[Session]
 
 
-def _sorted_views(nodes: list[Any], lang: str) -> list[dict[str, Any]]:
-    views = {str(n): node_view(n, lang) for n in nodes}
+def programme_graph(site: Site) -> Graph:
+    """The conference's days, sessions, performers, roles, organisations and claims with their labels
+    (once per release)."""
+    base = site.base
+    terms = {name: str(dgv(base, name)) for name in ("statedAt", "performerRole", "represents")}
+    return site.store.page_graph("programme", conference=thing_iri(base, *CONFERENCE), **terms)
+
+
+def _sorted_views(graph: Graph, nodes: list[Any], lang: str) -> list[dict[str, Any]]:
+    views = {str(n): node_view(n, lang, graph) for n in nodes}
     return sorted(views.values(), key=lambda v: v["text"].lower())
 
 
@@ -75,23 +84,25 @@ def _performer(graph: Graph, base: str, session: URIRef, who: URIRef, lang: str)
     if is_person and not organisations:  # not said to represent anyone: where the person works
         organisations = list(graph.objects(who, SCHEMA.worksFor)) or list(graph.objects(who, SCHEMA.affiliation))
     organisations = [o for o in organisations if o != who]  # an organisation on stage represents itself
-    return Performer(node_view(who, lang), sorted(set(roles)), _sorted_views(organisations, lang), is_person)
+    return Performer(
+        node_view(who, lang, graph), sorted(set(roles)), _sorted_views(graph, organisations, lang), is_person
+    )
 
 
 def _session(graph: Graph, base: str, iri: URIRef, lang: str) -> Session:
     performers = [_performer(graph, base, iri, who, lang) for who in graph.objects(iri, SCHEMA.performer)]
     performers.sort(key=lambda p: (not p.is_person, p.who["text"].lower()))
-    claims = [node_view(c, lang) for c in graph.subjects(dgv(base, "statedAt"), iri)]
+    claims = [node_view(c, lang, graph) for c in graph.subjects(dgv(base, "statedAt"), iri)]
     parts = [_session(graph, base, part, lang) for part in graph.subjects(SCHEMA.superEvent, iri)]
     position = graph.value(iri, SCHEMA.position)
-    kinds = [node_view(t, lang) for t in graph.objects(iri, RDF.type) if str(t).startswith(base)]
+    kinds = [node_view(t, lang, graph) for t in graph.objects(iri, RDF.type) if str(t).startswith(base)]
     return Session(
         iri=iri,
-        link=node_view(iri, lang),
+        link=node_view(iri, lang, graph),
         position=int(position) if isinstance(position, Literal) else None,
         kinds=kinds,
         performers=performers,
-        topics=_sorted_views(list(graph.objects(iri, SCHEMA.about)), lang),
+        topics=_sorted_views(graph, list(graph.objects(iri, SCHEMA.about)), lang),
         claims=sorted(claims, key=lambda v: v["text"].lower()),
         parts=sorted(parts, key=_order),
     )
@@ -110,7 +121,7 @@ def programme(graph: Graph, base: str, lang: str) -> list[Day]:
             continue
         sessions = [_session(graph, base, s, lang) for s in graph.subjects(SCHEMA.superEvent, day)]
         date = str(graph.value(day, SCHEMA.startDate) or "")
-        days.append(Day(day, node_view(day, lang), date, sorted(sessions, key=_order)))
+        days.append(Day(day, node_view(day, lang, graph), date, sorted(sessions, key=_order)))
     return sorted(days, key=lambda d: d.date)
 
 
@@ -120,12 +131,12 @@ def programme_page() -> Response:
 
     site = current_site()
     lang = reader_language()
-    days = programme(site.store.graph(), site.base, lang)
+    graph = programme_graph(site)
     body = render_template(
         "programme.html",
         lang=lang,
-        days=days,
-        network=network_links(network(site.store.graph(), site.base, lang)),
-        conference=node_view(URIRef(thing_iri(site.base, *CONFERENCE)), lang),
+        days=programme(graph, site.base, lang),
+        network=network_links(network(graph, site.base, lang)),
+        conference=node_view(URIRef(thing_iri(site.base, *CONFERENCE)), lang, graph),
     )
     return representation(body, HTML, variant="programme-", vary=None)
