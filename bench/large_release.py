@@ -5,9 +5,11 @@ built with --release), starts gunicorn as ``make run`` does, and prints
 
 - start-up: seconds until the server answers at all, and until it has answered its first resource page;
 - RSS of every web process and every engine process (after the sample, after the start page);
-- the first start page's time (it reads the whole graph);
+- the first time of each page made from more than one resource (start page, programme, indexes,
+  vocabulary, the conference's deep embed);
 - resource-page latency p50/p99 over a sample of distinct pages (each asked once, so the response
-  cache never answers), one request at a time, after a warm-up of 20 other pages.
+  cache never answers), one request at a time, after a warm-up of 20 other pages;
+- two whole dumps downloaded, and the RSS after them (a download is streamed, not read into memory).
 
 ``--src`` runs another checkout's code on the same release (e.g. ``--src ../main/src`` for a figure
 "before"), so two versions can be measured on one machine, one after the other.
@@ -41,6 +43,11 @@ from corpus import write_corpus  # noqa: E402
 
 #: Pages asked before the sample, not counted: each web process starts its engines on its first query.
 WARM_UP = 20
+#: Pages made from more than one resource's data: each asked once (the first time is the cost; then the
+#: response cache answers).
+WHOLE_DATA_PAGES = ("/", "/programme", "/browse/", "/browse/people", "/vocabulary", "/embed/event/digigov-2017")
+#: Dumps downloaded after the sample: web processes should not grow by their size (they are streamed).
+DOWNLOADS = ("digigov-2017.nt", "digigov-2017.ttl")
 THING = re.compile(rb"^<(https?://[^>]+/)id/([a-z]+/[^>]+)> ", re.MULTILINE)
 
 
@@ -58,6 +65,20 @@ class Server:
             response = connection.getresponse()
             response.read()
             return response.status, time.perf_counter() - started
+        finally:
+            connection.close()
+
+    def download(self, path: str) -> tuple[int, int, float]:
+        """Status, bytes and seconds of one download, read in chunks (the client keeps none of it)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        started = time.perf_counter()
+        try:
+            connection.request("GET", path, headers={"Accept-Encoding": "identity"})
+            response = connection.getresponse()
+            size = 0
+            while chunk := response.read(1 << 20):
+                size += len(chunk)
+            return response.status, size, time.perf_counter() - started
         finally:
             connection.close()
 
@@ -186,8 +207,9 @@ def main() -> None:
             first = wait_for(server, pages[0])
             print(f"start-up: answers after {up:.1f} s, first resource page after {up + first:.1f} s", flush=True)
             memory_line(server, "after the first page")
-            status, seconds = server.get("/")
-            print(f"start page: {status} in {seconds * 1000:.0f} ms (the first time)", flush=True)
+            for path in WHOLE_DATA_PAGES:
+                status, seconds = server.get(path)
+                print(f"{path}: {status} in {seconds * 1000:.0f} ms (the first time)", flush=True)
             warm = [server.get(path)[1] * 1000 for path in pages[1 : 1 + WARM_UP]]
             print(f"warm-up: {len(warm)} pages, slowest {max(warm):.0f} ms (both web processes start engines)")
             times = []
@@ -202,6 +224,10 @@ def main() -> None:
                 flush=True,
             )
             memory_line(server, "after the sample")
+            for name in DOWNLOADS:
+                status, size, seconds = server.download(f"/download/{name}")
+                print(f"download {name}: {status}, {size / 1e6:.0f} MB in {seconds:.1f} s", flush=True)
+            memory_line(server, "after the downloads")
         print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 
