@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator
 from html import unescape
 
 import pytest
 import requests
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 from support import LiveServer
+
+from digigov_lod.config import Settings
+from digigov_lod.describe import label
+from digigov_lod.metadata.void import partition_fragment
+from digigov_lod.release import Release
+from digigov_lod.sparql.store import Store
+from digigov_lod.web.vocabulary import Term, _count_terms
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +26,72 @@ def page(live_server: LiveServer) -> str:
     answer = requests.get(live_server.url + "vocabulary", headers={"Accept-Language": "en"}, timeout=30)
     assert answer.status_code == 200 and answer.headers["Content-Language"] == "en"
     return answer.text
+
+
+@pytest.fixture(scope="module")
+def store(release: Release, project_settings: Settings) -> Iterator[Store]:
+    """A store that refuses to read the whole knowledge graph: the page is counted by the engine."""
+    opened = Store(release, project_settings, pool_size=1)
+
+    def refuse() -> Graph:
+        raise AssertionError("the vocabulary read the whole knowledge graph")
+
+    opened.graph = refuse  # type: ignore[method-assign]
+    yield opened
+    opened.close()
+
+
+def reference_terms(graph: Graph, prefixed: Graph) -> tuple[Term, ...]:
+    """The terms as the page counted them in Python over the whole graph (before the page query)."""
+    classes: Counter[URIRef] = Counter()
+    properties: Counter[URIRef] = Counter()
+    class_example: dict[URIRef, URIRef] = {}
+    property_example: dict[URIRef, URIRef] = {}
+    for subject, predicate, obj in sorted(graph):
+        if not isinstance(subject, URIRef):
+            continue
+        properties[predicate] += 1
+        property_example.setdefault(predicate, subject)
+        if predicate == RDF.type and isinstance(obj, URIRef):
+            classes[obj] += 1
+            class_example.setdefault(obj, subject)
+    return tuple(
+        [Term("class", c, partition_fragment("class", str(c), prefixed), n, class_example.get(c))
+         for c, n in sorted(classes.items(), key=lambda item: (-item[1], str(item[0])))]
+        + [Term("property", p, partition_fragment("property", str(p), prefixed), n, property_example.get(p))
+           for p, n in sorted(properties.items(), key=lambda item: (-item[1], str(item[0])))]
+    )  # fmt: skip
+
+
+def test_the_engine_counts_the_same_terms_as_python_over_the_whole_graph(store: Store, release: Release) -> None:
+    terms = _count_terms(store)
+    assert terms == reference_terms(release.load_graph(), store.namespaces)
+    assert {t.kind for t in terms} == {"class", "property"}
+    assert any(t.count > 1 and t.example is not None for t in terms)  # a real example, not just a count
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_completions_are_labelled_as_from_the_whole_graph(
+    live_server: LiveServer, store: Store, release: Release, lang: str
+) -> None:
+    whole = release.load_graph()
+    answer = requests.get(live_server.url + "vocabulary.json", headers={"Accept-Language": lang}, timeout=30)
+    served = {t["iri"]: t["label"] for t in answer.json()["terms"]}
+    expected = {
+        str(t.iri): label(whole, t.iri, lang) or label(store.display_labels(), t.iri, lang) or ""
+        for t in reference_terms(whole, store.namespaces)
+    }
+    assert served == expected
+    assert sum(1 for text in served.values() if text) > 20
+
+
+def test_each_example_is_named_as_from_the_whole_graph(page: str, store: Store, release: Release) -> None:
+    whole, rows = release.load_graph(), _rows(page)
+    for term in reference_terms(whole, store.namespaces):
+        assert term.example is not None
+        shown = re.findall(r"<td><a href=\"[^\"]*\">([^<]*)</a></td>", rows[term.anchor])
+        name = label(whole, term.example, "en") or store.compact(str(term.example))
+        assert [unescape(text) for text in shown] == [name], term.anchor
 
 
 def _rows(page: str) -> dict[str, str]:

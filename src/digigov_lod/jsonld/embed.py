@@ -16,7 +16,7 @@ Three steps, each checkable on its own:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -75,42 +75,67 @@ def schema_classes(graph: Graph, node: Node) -> set[str]:
 # ---------------------------------------------------------------- 1. the corresponding subgraph
 
 
-def select(graph: Graph, root: URIRef, opts: Options = Options()) -> Graph:
+#: Where :func:`select` reads a node's statements: for an IRI, a graph holding at least the IRI's own
+#: statements and those of the blank nodes they lead to (a resource's neighbourhood), so that a server
+#: reads a snippet node by node instead of holding the whole graph. A whole graph answers for every node.
+Source = Callable[[URIRef], Graph]
+
+
+def statements_of(graph: Graph | Source) -> Source:
+    """``graph`` as a source; each IRI looked up once (a walk meets a node at several depths)."""
+    if isinstance(graph, Graph):
+        return lambda _node: graph
+    return cache(graph)
+
+
+def select(graph: Graph | Source, root: URIRef, opts: Options = Options()) -> Graph:
     """The triples a snippet of ``root`` states (still in the graph's own terms).
 
     Nodes are *nested* from the root along the frames' EMBED and BRIEF properties within the depth
     budget. For every nested node the embed variant takes its schema.org types and the frame's
     properties; the full variant takes every triple of a node nested with a full frame.
+
+    ``graph``: the whole graph, or a :data:`Source` read node by node. A blank node has no IRI to look up:
+    its statements come from the graph of the node that led to it.
     """
-    if (root, None, None) not in graph:
+    lookup = statements_of(graph)
+    if (root, None, None) not in lookup(root):
         raise NoSuchResource(str(root))
     out = Graph()
     seen: set[tuple[Node, bool, int]] = set()
 
-    def walk(node: Node, brief: bool, depth: int) -> None:
+    def walk(node: Node, via: Graph, brief: bool, depth: int) -> None:
         if (node, brief, depth) in seen:
             return
         seen.add((node, brief, depth))
-        classes = schema_classes(graph, node)
+        around = via if isinstance(node, BNode) else lookup(URIRef(node))
+        classes = schema_classes(around, node)
         frame = frames.BRIEF_FRAME if brief else frames.frame_for(classes)
-        for t in graph.objects(node, RDF.type):
+        for t in around.objects(node, RDF.type):
             if opts.variant == FULL or str(t).startswith(SCHEMA):
                 out.add((node, RDF.type, t))
         if opts.variant == FULL and not brief:
-            for p, o in graph.predicate_objects(node):
+            for p, o in around.predicate_objects(node):
                 out.add((node, p, o))
         for prop, mode in frame.items():
-            for o in graph.objects(node, URIRef(SCHEMA + prop)):
+            for o in around.objects(node, URIRef(SCHEMA + prop)):
                 out.add((node, URIRef(SCHEMA + prop), o))
-                if isinstance(o, Literal) or (o, None, None) not in graph:
-                    continue
-                if (mode == frames.EMBED or isinstance(o, BNode)) and depth > 0:
-                    walk(o, False, depth - 1)
-                elif mode in (frames.EMBED, frames.BRIEF) or isinstance(o, BNode):
-                    walk(o, True, 0)
+                nested = None if isinstance(o, Literal) else _nesting(mode, isinstance(o, BNode), depth)
+                if nested is not None:  # a node without statements adds nothing: no need to look it up first
+                    walk(o, around, *nested)
 
-    walk(root, False, opts.depth)
+    walk(root, lookup(root), False, opts.depth)
     return out
+
+
+def _nesting(mode: str, blank: bool, depth: int) -> tuple[bool, int] | None:
+    """How an object of a frame property is nested: (brief, depth left), or None when it is only referred
+    to. A blank node is always nested (it has no IRI to refer to)."""
+    if (mode == frames.EMBED or blank) and depth > 0:
+        return False, depth - 1
+    if mode in (frames.EMBED, frames.BRIEF) or blank:
+        return True, 0
+    return None
 
 
 # ---------------------------------------------------------------- 2. rewriting for the variant
@@ -257,8 +282,8 @@ def _dataset(graph: Graph) -> dict[str, list[dict[str, dict[str, str]]]]:
     return {"@default": [{"subject": _term(s), "predicate": _term(p), "object": _term(o)} for s, p, o in sorted(graph)]}
 
 
-def snippet(graph: Graph, iri: str, opts: Options = Options(), base: str | None = None) -> dict[str, Any]:
-    """The JSON-LD snippet (a dict) for ``iri``."""
+def snippet(graph: Graph | Source, iri: str, opts: Options = Options(), base: str | None = None) -> dict[str, Any]:
+    """The JSON-LD snippet (a dict) for ``iri``, from the whole graph or a :data:`Source` (see :func:`select`)."""
     root = URIRef(iri)
     base = base or _guess_base(iri)
     return frame_graph(prepare(select(graph, root, opts), opts), iri, context_for(opts, base))

@@ -15,8 +15,9 @@ from rdflib import Graph
 
 from ..errors import BadRequest, NotFound
 from ..formats import JSONLD
-from ..iris import thing_iri
+from ..iris import THING_SEGMENT, is_dereferenceable_path, thing_iri
 from ..jsonld import NoSuchResource, Options, json_text, script_element, snippet
+from ..jsonld.embed import Source
 from ..jsonld.frames import DEFAULT_DEPTH
 from ..messages import Message
 from .i18n import reader_language
@@ -31,12 +32,18 @@ def cached_snippet(iri: str, opts: Options, graph: Graph | None = None) -> dict[
     """The snippet for ``iri`` in the current site's release (made once per release, then from memory).
 
     ``graph``: where its triples are, when the caller has them at hand (a resource page's neighbourhood
-    holds all a depth-0 snippet states); default the whole knowledge graph."""
+    holds all a depth-0 snippet states); by default each nested node's neighbourhood, so that a deep
+    snippet reads the few resources it shows, never the whole knowledge graph."""
     store = current_site().store
+    source: Graph | Source = store.neighbourhood if graph is None else graph
     return store.remember(
         ("snippet", iri, opts.variant, opts.lang, opts.depth),
-        lambda: snippet(store.graph() if graph is None else graph, iri, opts, store.release.base_iri),
+        lambda: snippet(source, iri, opts, store.release.base_iri),
     )
+
+
+def _not_described(iri: str) -> NotFound:
+    return NotFound(Message(f"{iri} is not described in this dataset", f"{iri} beskrivs inte i datamängden"))
 
 
 def _options() -> Options:
@@ -63,11 +70,12 @@ def embed(kind: str, slug: str) -> Response:
         slug = slug[: -len(".jsonld")]
     site = current_site()
     iri = thing_iri(site.base, kind, slug)
+    if not is_dereferenceable_path(f"{THING_SEGMENT}{kind}/{slug}"):  # no thing of the data, nor an IRI to query
+        raise _not_described(iri)
     try:
         document = cached_snippet(iri, opts)
     except NoSuchResource:
-        message = Message(f"{iri} is not described in this dataset", f"{iri} beskrivs inte i datamängden")
-        raise NotFound(message) from None
+        raise _not_described(iri) from None
     variant = f"embed-{opts.variant}-{opts.lang}-{opts.depth}-"
     vary = None if "lang" in request.args else "Accept-Language"  # the reader's language picks the labels
     if as_html:

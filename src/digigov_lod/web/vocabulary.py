@@ -7,16 +7,15 @@ anchor is the name of its VoID partition (``#class-schema-Person``), so the VoID
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
 from ..formats import HTML, JSON
 from ..metadata.void import partition_fragment
+from ..sparql.store import Store, bind, page_query
 from .i18n import reader_language
 from .rdf_view import node_view, term_label
 from .responses import representation
@@ -47,29 +46,29 @@ def _declared(site: Site, iri: str) -> str:
 
 def _terms(site: Site) -> tuple[Term, ...]:
     """Classes by instances, properties by triples, each with a first example (once per release)."""
-    return site.store.remember("vocabulary-terms", lambda: _count_terms(site.store.graph(), site.store.namespaces))
+    return site.store.remember("vocabulary-terms", lambda: _count_terms(site.store))
 
 
-def _count_terms(graph: Graph, prefixed: Graph) -> tuple[Term, ...]:
-    """The terms of ``graph``, ``prefixed`` naming them as the build names VoID's partitions."""
-    classes: Counter[URIRef] = Counter()
-    properties: Counter[URIRef] = Counter()
-    class_example: dict[URIRef, URIRef] = {}
-    property_example: dict[URIRef, URIRef] = {}
-    for subject, predicate, obj in sorted(graph):
-        if not isinstance(subject, URIRef):
-            continue
-        properties[predicate] += 1
-        property_example.setdefault(predicate, subject)
-        if predicate == RDF.type and isinstance(obj, URIRef):
-            classes[obj] += 1
-            class_example.setdefault(obj, subject)
-    return tuple(
-        [Term("class", c, partition_fragment("class", str(c), prefixed), n, class_example.get(c))
-         for c, n in sorted(classes.items(), key=lambda item: (-item[1], str(item[0])))]
-        + [Term("property", p, partition_fragment("property", str(p), prefixed), n, property_example.get(p))
-           for p, n in sorted(properties.items(), key=lambda item: (-item[1], str(item[0])))]
-    )  # fmt: skip
+def _count_terms(store: Store) -> tuple[Term, ...]:
+    """The terms of the knowledge graph, counted by the engine (the web process holds no whole graph);
+    classes first, then properties, each most used first and then by IRI."""
+    rows = store.select(bind(page_query("vocabulary"), kg=store.knowledge_graph))
+    terms = [_term(row, store.namespaces) for row in rows]
+    return tuple(sorted(terms, key=lambda t: (t.kind != "class", -t.count, str(t.iri))))
+
+
+def _term(row: dict[str, dict[str, str]], prefixed: Graph) -> Term:
+    """One answer row of ``pages/vocabulary.rq``, ``prefixed`` naming it as the build names VoID's partitions."""
+    kind, iri = row["kind"]["value"], row["term"]["value"]
+    anchor = partition_fragment(kind, iri, prefixed)
+    return Term(kind, URIRef(iri), anchor, int(row["count"]["value"]), URIRef(row["example"]["value"]))
+
+
+def _labels(site: Site) -> Graph:
+    """The labels of the terms and their examples: all the page names (fetched once per release)."""
+    terms = _terms(site)
+    named = [t.iri for t in terms] + [t.example for t in terms if t.example is not None]
+    return site.store.remember("vocabulary-labels", lambda: site.store.labels(named))
 
 
 def _query_for(site: Site, term: Term) -> str:
@@ -86,6 +85,7 @@ def _query_for(site: Site, term: Term) -> str:
 def vocabulary() -> Response:
     site = current_site()
     lang = reader_language()
+    labels = _labels(site)
     rows = []
     for term in _terms(site):
         query = _query_for(site, term)
@@ -93,9 +93,9 @@ def vocabulary() -> Response:
             {
                 "term": term,
                 "name": _declared(site, str(term.iri)).strip("<>"),
-                "view": node_view(term.iri, lang),
-                "label": term_label(term.iri, lang),
-                "example": node_view(term.example, lang) if term.example is not None else None,
+                "view": node_view(term.iri, lang, labels),
+                "label": term_label(term.iri, lang, labels),
+                "example": node_view(term.example, lang, labels) if term.example is not None else None,
                 "query": query,
                 "query_url": "/sparql?" + urlencode({"query": query, "format": "html"}),
             }
@@ -115,10 +115,11 @@ def vocabulary_json() -> Response:
     data (most used first), with its label in the reader's language. Fetched once by the editor."""
     site = current_site()
     lang = reader_language()
+    labels = _labels(site)
     document = {
         "prefixes": [[prefix, namespace] for prefix, namespace in site.store.prefixes],
         "terms": [
-            {"iri": str(t.iri), "kind": t.kind, "count": t.count, "label": term_label(t.iri, lang) or ""}
+            {"iri": str(t.iri), "kind": t.kind, "count": t.count, "label": term_label(t.iri, lang, labels) or ""}
             for t in _terms(site)
         ],
     }
