@@ -88,6 +88,16 @@ def test_the_start_page_and_the_downloads_need_no_engine(without_engine: LiveSer
         assert requests.get(without_engine.url + path, timeout=30).status_code == 200, path
 
 
+def test_a_start_page_without_the_engine_is_neither_kept_nor_validated(without_engine: LiveServer) -> None:
+    """It lacks the programme and the indexes: once the engine is back the whole page must be served."""
+    for _ in range(2):  # the second time too: a replay of the first would carry its headers
+        response = requests.get(without_engine.url, headers={"Accept-Language": "en"}, timeout=30)
+        assert response.status_code == 200
+        assert "ETag" not in response.headers
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "/browse/people" not in response.text and "/catalog" in response.text
+
+
 class AlwaysBusy:
     """An engine whose workers are all taken (what the pool raises after waiting its time limit)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, render_template
@@ -10,6 +11,7 @@ from markupsafe import Markup
 from ..formats import HTML, RDFXML, TURTLE
 from ..jsonld import script_element
 from ..metadata.schema_dataset import release_dataset_jsonld
+from ..sparql.engine import EngineFailure, PoolBusy
 from ..sparql.examples import load_examples
 from .browse import counts
 from .i18n import reader_language
@@ -19,6 +21,7 @@ from .responses import representation
 from .site import current_site
 
 blueprint = Blueprint("home", __name__)
+log = logging.getLogger(__name__)
 
 
 @blueprint.route("/")
@@ -26,6 +29,7 @@ def landing() -> Response:
     site = current_site()
     lang = reader_language()
     dataset = release_dataset_jsonld(site.store.path("catalog.ttl").parent, site.base, site.release.version)
+    from_the_data = _from_the_data(lang)
     body = render_template(
         "home.html",
         lang=lang,
@@ -33,7 +37,7 @@ def landing() -> Response:
         examples=load_examples(),
         dumps=site.store.files("dump"),
         base=site.base,
-        **_from_the_graph(lang),
+        **(from_the_data or {"indexes": [], "days": [], "network": []}),
         dataset_script=Markup(script_element(dataset)),
     )
     response = representation(body, HTML, variant=f"home-{lang}-", vary="Accept-Language")
@@ -41,18 +45,26 @@ def landing() -> Response:
         [f'</catalog>; rel="alternate"; type="{fmt.media_type}"; title="DCAT"' for fmt in (RDFXML, TURTLE)]
         + ['</.well-known/void>; rel="describedby"; type="text/turtle"', '</sparql>; rel="service"']
     )
+    if from_the_data is None and site.store.damaged is None:  # the engine is away for now: not kept, not validated
+        del response.headers["ETag"]
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _from_the_graph(lang: str) -> dict[str, Any]:
-    """The indexes, the programme and the network; nothing when the knowledge graph's dump is damaged
-    (the start page stays up and leads to the catalog and the intact downloads)."""
+def _from_the_data(lang: str) -> dict[str, Any] | None:
+    """The indexes, the programme and the network; None when they cannot be read: the knowledge graph's
+    dump is damaged, or the query engine is busy or away. The start page stays up either way and leads
+    to the catalog and the intact downloads."""
     site = current_site()
     if site.store.damaged is not None:
-        return {"indexes": [], "days": [], "network": []}
-    graph = programme_graph(site)
-    return {
-        "indexes": counts(site),
-        "days": programme(graph, site.base, lang),
-        "network": network_links(network(graph, site.base, lang)),
-    }
+        return None
+    try:
+        graph = programme_graph(site)
+        return {
+            "indexes": counts(site),
+            "days": programme(graph, site.base, lang),
+            "network": network_links(network(graph, site.base, lang)),
+        }
+    except (PoolBusy, EngineFailure) as exc:
+        log.warning("the start page is shown without the programme and the indexes: %s", exc)
+        return None
