@@ -1,5 +1,5 @@
-"""The architecture, pinned: the web layer reads the release only through the Store, keeps no
-module-level caches, and the package import graph has no cycle.
+"""The architecture, pinned: the web layer reads the release only through the Store, never the whole
+knowledge graph, keeps no module-level caches, and the package import graph has no cycle.
 
 Read from the source (``ast``), so a change that breaks a rule fails here with the file and line.
 """
@@ -51,6 +51,19 @@ def test_no_module_under_web_parses_rdf_or_opens_release_files() -> None:
             if name in FORBIDDEN_IN_WEB and (path.name, name) not in ALLOWED_IN_WEB:
                 found.append(f"web/{path.relative_to(PACKAGE / 'web')}:{node.lineno}: {name}(…)")
     assert found == [], "read the release through site.store instead:\n" + "\n".join(found)
+
+
+def test_no_web_process_reads_the_whole_knowledge_graph() -> None:
+    """Pages read page queries' answers (sparql/pages/*.rq): a web process holding the whole graph would
+    grow with the release (400 MB at 100 copies of the report)."""
+    found = [
+        f"{path.relative_to(PACKAGE).as_posix()}:{node.lineno}"
+        for folder in ("web", "sparql")
+        for path, tree in _modules(PACKAGE / folder)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and _called_name(node) == "load_graph"
+    ]
+    assert found == []
 
 
 def _is_mutable_value(value: ast.expr | None) -> bool:

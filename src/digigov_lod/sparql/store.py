@@ -124,7 +124,6 @@ class Store:
         self._engine: Engine | None = engine
         self._service: QueryService | None = None
         self._pages: QueryService | None = None
-        self._graph: Graph | None = None
         self._sizes: GraphSizes | None = None
         self._display_labels: Graph | None = None
         self._neighbourhoods: LruCache[Graph] = LruCache(NEIGHBOURHOODS_KEPT)
@@ -179,9 +178,9 @@ class Store:
         except (QueryError, QueryRefused) as exc:
             raise EngineFailure("a query of the page was refused", str(exc)) from None
 
-    def select(self, query: str) -> list[dict[str, dict[str, str]]]:
+    def select(self, query: str, plan: QueryPlan | None = None) -> list[dict[str, dict[str, str]]]:
         """The rows of a SELECT query as SPARQL JSON bindings."""
-        return list(self._results(query)["results"]["bindings"])
+        return list(self._results(query, plan)["results"]["bindings"])
 
     def ask(self, query: str) -> bool:
         return bool(self._results(query)["boolean"])
@@ -197,8 +196,8 @@ class Store:
             raise PageQueryError("the engine's answer to a page query is not N-Triples", str(exc)) from None
         return graph
 
-    def _results(self, query: str) -> dict[str, Any]:
-        body = self._answer(query, SPARQL_JSON.key)
+    def _results(self, query: str, plan: QueryPlan | None = None) -> dict[str, Any]:
+        body = self._answer(query, SPARQL_JSON.key, plan)
         try:
             return json.loads(body)
         except ValueError as exc:
@@ -220,6 +219,10 @@ class Store:
         text: str = self.remember(("page-query", name), lambda: page_query(name))
         plan: QueryPlan = self.remember(("plan", name), lambda: self._page_service().plan(text))
         return bind(text, **iris), plan
+
+    def page_rows(self, name: str, **iris: str) -> list[dict[str, dict[str, str]]]:
+        """The rows of the SELECT page query ``name`` (``iris`` bound, ``?kg`` the knowledge graph)."""
+        return self.select(*self._page(name, kg=self.knowledge_graph, **iris))
 
     def page_graph(self, name: str, keep: bool = True, **iris: str) -> Graph:
         """The answer of the CONSTRUCT page query ``name`` (``iris`` bound, ``?kg`` the knowledge graph) with
@@ -257,34 +260,6 @@ class Store:
         for triple in self.labels(terms):
             combined.add(triple)
         return combined
-
-    def graph(self) -> Graph:
-        """The whole knowledge graph, for the pages still computed from it in Python (programme, indexes,
-        vocabulary, the deep embeds): read from the release's N-Triples dump on first use, then kept.
-
-        Raises :class:`DamagedFile` (503) when the dump does not match its manifest."""
-        if self._graph is None:
-            with self._lock:
-                if self._graph is None:
-                    graph = self.release.load_graph()
-                    bind_prefixes(graph, self.release.base_iri)
-                    self._graph = graph
-        return self._graph
-
-    def warm(self) -> threading.Thread | None:
-        """Start reading the whole knowledge graph in the background, so that the server answers at once
-        and the first start page does not wait for it; None when its dump is damaged."""
-        if self.damaged is not None:
-            return None
-        thread = threading.Thread(target=self._warm, name="store-warm", daemon=True)
-        thread.start()
-        return thread
-
-    def _warm(self) -> None:
-        try:
-            self.graph()
-        except Exception:  # the page that needs the graph reports it (DamagedFile: 503)
-            log.exception("reading the knowledge graph in the background failed")
 
     def compact(self, iri: str) -> str:
         """``schema:name`` for an IRI in a known namespace, the IRI itself otherwise."""

@@ -49,7 +49,6 @@ def create_app(settings: Settings | None = None, release_dir: Path | None = None
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider has it; the base class it is typed as has not
     app.config["MAX_CONTENT_LENGTH"] = max_request_bytes(settings)
     site = Site(settings=settings, release=release, store=Store(release, settings), code_version=code_fingerprint())
-    site.store.warm()  # the start page, indexes and deep embeds read the whole graph: have it ready soon
     app.extensions["digigov"] = site
 
     from . import blueprints

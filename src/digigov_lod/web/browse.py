@@ -22,7 +22,6 @@ from ..formats import HTML
 from ..iris import kind_namespace, things_namespace
 from ..messages import Message
 from ..namespaces import SCHEMA, vocab_namespace
-from ..sparql.store import bind, page_query
 from .i18n import reader_language
 from .rdf_view import node_view
 from .responses import install_error_handler, representation
@@ -135,9 +134,7 @@ def counts(site: Site) -> list[tuple[Index, int]]:
     """Each index with the number of things on it (counted by the engine, once per release)."""
 
     def count() -> dict[str, int]:
-        rows = site.store.select(
-            bind(page_query("things-by-kind"), things=things_namespace(site.base), kg=site.store.knowledge_graph)
-        )
+        rows = site.store.page_rows("things-by-kind", things=things_namespace(site.base))
         return {row["kind"]["value"]: int(row["count"]["value"]) for row in rows}
 
     found = site.store.remember("things-by-kind", count)

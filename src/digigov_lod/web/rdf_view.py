@@ -1,9 +1,9 @@
 """Turning RDF into rows a page can show: labels in the reader's language, links on this server.
 
-Used by resource pages and the catalog page. Labels come from the graph a page was made from (a
-resource's neighbourhood, labels fetched for a results table) or, where a page passes none, from the
-store's knowledge graph; terms of other vocabularies get their display labels from
-``resources/labels/display-labels.ttl`` (through the store); everything else falls back to a CURIE.
+Used by every page made from the data. Labels come from the graph a page was made from (a resource's
+neighbourhood, a page query's answer, labels fetched for a results table); terms of other vocabularies
+get their display labels from ``resources/labels/display-labels.ttl`` (through the store); everything
+else falls back to a CURIE.
 """
 
 from __future__ import annotations
@@ -30,18 +30,18 @@ LEADING = [
 ]
 
 
-def term_label(node: URIRef | BNode | Literal, lang: str, graph: Graph | None = None) -> str | None:
-    """The label of ``node`` from ``graph`` (default: the whole knowledge graph), else the display labels."""
-    store = current_site().store
-    for source in (store.graph() if graph is None else graph, store.display_labels()):
+def term_label(node: URIRef | BNode | Literal, lang: str, graph: Graph) -> str | None:
+    """The label of ``node`` from ``graph`` (the part of the data the page read), else the display labels."""
+    for source in (graph, current_site().store.display_labels()):
         found = label(source, node, lang)
         if found:
             return found
     return None
 
 
-def node_view(node: Any, lang: str, graph: Graph | None = None) -> dict[str, Any]:
-    """What a template needs to show one term: text, and for IRIs a link on this server."""
+def node_view(node: Any, lang: str, graph: Graph) -> dict[str, Any]:
+    """What a template needs to show one term: text, and for IRIs a link on this server (labelled from
+    ``graph``, the part of the data the page read)."""
     if isinstance(node, Literal):
         return {"kind": "literal", "text": str(node), "lang": node.language, "datatype": node.datatype}
     if isinstance(node, BNode):

@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 
 from ..formats import HTML, JSON
 from ..metadata.void import partition_fragment
-from ..sparql.store import Store, bind, page_query
+from ..sparql.store import Store
 from .i18n import reader_language
 from .rdf_view import node_view, term_label
 from .responses import representation
@@ -52,7 +52,7 @@ def _terms(site: Site) -> tuple[Term, ...]:
 def _count_terms(store: Store) -> tuple[Term, ...]:
     """The terms of the knowledge graph, counted by the engine (the web process holds no whole graph);
     classes first, then properties, each most used first and then by IRI."""
-    rows = store.select(bind(page_query("vocabulary"), kg=store.knowledge_graph))
+    rows = store.page_rows("vocabulary")
     terms = [_term(row, store.namespaces) for row in rows]
     return tuple(sorted(terms, key=lambda t: (t.kind != "class", -t.count, str(t.iri))))
 
