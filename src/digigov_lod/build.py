@@ -14,6 +14,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import __version__
+from .blank_nodes import with_stable_blank_nodes
 from .config import Settings
 from .formats import NQUADS, TURTLE
 from .graph import SourceError, load_files, source_files
@@ -30,7 +31,6 @@ from .release import (
     gzip_bytes,
     now_utc,
     serialize,
-    with_stable_blank_nodes,
 )
 from .sparql.dataset import dataset_nquads
 from .validation import ValidationOutcome, validate

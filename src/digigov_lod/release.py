@@ -29,8 +29,8 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.compare import to_canonical_graph
 
+from .blank_nodes import with_stable_blank_nodes
 from .errors import Unavailable
 from .formats import NTRIPLES as NTRIPLES_FORMAT
 from .formats import RDF_FORMATS, Format, rdf_by_extension
@@ -45,19 +45,11 @@ log = logging.getLogger(__name__)
 
 
 def content_version(graph: Graph) -> str:
-    """A short hash of the graph's canonical N-Triples: equal graphs get equal versions."""
-    canonical = to_canonical_graph(graph).serialize(format="nt", encoding="utf-8")
+    """A short hash of the graph's N-Triples with content-derived blank-node labels: equal graphs get equal
+    versions."""
+    canonical = with_stable_blank_nodes(graph).serialize(format="nt", encoding="utf-8")
     lines = sorted(line for line in canonical.splitlines() if line.strip())
     return hashlib.sha256(b"\n".join(lines)).hexdigest()[:16]
-
-
-def with_stable_blank_nodes(graph: Graph) -> Graph:
-    """The same graph with canonical blank-node labels, so it serialises to the same bytes every time."""
-    stable = Graph()
-    for prefix, namespace in graph.namespaces():
-        stable.bind(prefix, namespace)
-    stable += to_canonical_graph(graph)
-    return stable
 
 
 def sha256_of(path: Path) -> str:
