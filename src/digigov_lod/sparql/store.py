@@ -185,10 +185,11 @@ class Store:
     def ask(self, query: str) -> bool:
         return bool(self._results(query)["boolean"])
 
-    def construct(self, query: str, plan: QueryPlan | None = None) -> Graph:
-        """The graph a CONSTRUCT (or DESCRIBE) query answers, with the site's prefixes bound."""
+    def construct(self, query: str, plan: QueryPlan | None = None, into: Graph | None = None) -> Graph:
+        """The graph a CONSTRUCT (or DESCRIBE) query answers, with the site's prefixes bound (``into``: added
+        to that graph instead of a new one)."""
         body = self._answer(query, NTRIPLES.key, plan)
-        graph = bind_prefixes(Graph(), self.release.base_iri)
+        graph = bind_prefixes(Graph(), self.release.base_iri) if into is None else into
         try:  # pyoxigraph's parser: rdflib's took most of a resource page's time
             for triple in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
                 graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
@@ -231,7 +232,8 @@ class Store:
         ``keep``: remember it for the release (a small graph several pages share, like the programme's)."""
 
         def make() -> Graph:
-            return self.with_labels(self.construct(*self._page(name, kg=self.knowledge_graph, **iris)))
+            answer = self.construct(*self._page(name, kg=self.knowledge_graph, **iris))
+            return self.labels({term for triple in answer for term in triple}, into=answer)
 
         return self.remember(("page-graph", name, *sorted(iris.items())), make) if keep else make()
 
@@ -243,23 +245,21 @@ class Store:
         """Whether the data has any statement with ``iri`` as subject or object."""
         return len(self.describe(iri)) > 0
 
-    def labels(self, terms: Iterable[Node]) -> Graph:
-        """A graph of the label statements of ``terms`` (the IRIs among them) in the knowledge graph."""
+    def labels(self, terms: Iterable[Node], into: Graph | None = None) -> Graph:
+        """A graph of the label statements of ``terms`` (the IRIs among them) in the knowledge graph
+        (``into``: added to that graph)."""
         iris = sorted({str(t) for t in terms if isinstance(t, URIRef) and not _NOT_IN_IRI.search(str(t))})
         if not iris:
-            return bind_prefixes(Graph(), self.release.base_iri)
+            return bind_prefixes(Graph(), self.release.base_iri) if into is None else into
         query, plan = self._page("labels", kg=self.knowledge_graph)
-        return self.construct(fill_values(query, "term", iris), plan)
+        return self.construct(fill_values(query, "term", iris), plan, into)
 
     def with_labels(self, graph: Graph) -> Graph:
         """A copy of ``graph`` with the labels of every IRI it mentions (for pages made from release files)."""
         combined = bind_prefixes(Graph(), self.release.base_iri)
         for triple in graph:
             combined.add(triple)
-        terms = {term for triple in graph for term in triple}
-        for triple in self.labels(terms):
-            combined.add(triple)
-        return combined
+        return self.labels({term for triple in graph for term in triple}, into=combined)
 
     def compact(self, iri: str) -> str:
         """``schema:name`` for an IRI in a known namespace, the IRI itself otherwise."""
