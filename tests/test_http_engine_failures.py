@@ -121,6 +121,17 @@ def test_a_query_over_the_memory_cap_gets_a_clear_503(release: Release) -> None:
         server.stop()
 
 
+def test_the_memory_cap_is_for_queries_beyond_the_loaded_release(release: Release) -> None:
+    """A cap far below what the release takes to load (about 60 MB here; a million triples take a few
+    hundred) still starts engines: it bounds what a query may add, not the publisher's data."""
+    server = start_server(release.path, DIGIGOV_ENGINE_MEMORY_MB="16")
+    try:
+        assert [_ask(server, _simple()).status_code for _ in range(3)] == [200] * 3
+        assert _ask(server, GREEDY).status_code == 503
+    finally:
+        server.stop()
+
+
 def test_a_simple_query_does_not_wait_for_engines_to_start_while_runaways_run(release: Release) -> None:
     server = start_server(release.path, DIGIGOV_QUERY_TIMEOUT="4")
     try:

@@ -35,7 +35,7 @@ class Settings:
     max_query_bytes: int = 100_000
     max_result_rows: int = 10_000
     query_cache_entries: int = 512
-    engine_memory_mb: int = 1024  # address space of one query engine process; 0: no cap
+    engine_memory_mb: int = 1024  # address space one engine's queries may take beyond the loaded release; 0: no cap
     sparql_endpoint: str | None = None  # a SPARQL 1.1 query endpoint that answers instead of the embedded engine
     sparql_default_graph: str | None = None  # where that engine holds the dataset's default graph (Virtuoso)
     #: ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention): the build time, pinned; None: now.

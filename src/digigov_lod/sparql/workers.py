@@ -2,9 +2,9 @@
 
 Each worker process holds its own copy of the store. The web process sends a job down a pipe
 and waits at most the time limit; a worker that has not answered by then is killed and
-replaced (in the background), while the other workers go on serving. Each worker's address
-space is capped (``RLIMIT_AS``): a query that needs more memory ends its own worker, not the
-machine.
+replaced (in the background), while the other workers go on serving. Once a worker has loaded
+the release its address space is capped (``RLIMIT_AS``) at what it holds plus the engine memory
+setting: a query that needs more memory ends its own worker, not the machine.
 
 Engine processes are started from one long-lived keeper thread and ask Linux to kill them
 when their parent goes (``PR_SET_PDEATHSIG``): that signal follows the *thread* that started the
@@ -27,6 +27,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from ..messages import Message, message_of
 from .embedded import GraphSource, execute, load_store
@@ -45,7 +46,7 @@ STARTUP_TIMEOUT_S = 60.0  # loading the release into a new engine process must n
 EXTRA_FACTOR = 3  # engines a pool may hold when busy, as a multiple of its kept size
 EXTRA_AFTER_S = 0.05  # how long a query waits for a busy engine before it asks for one more
 SPARE_ENGINES = 1  # idle engines kept ready (while the pool may grow), so a query never waits for a start
-ENGINE_MEMORY_MB = 1024  # default address-space cap of one engine process; the store itself needs ~60 MB
+ENGINE_MEMORY_MB = 1024  # default memory one engine's queries may take beyond the loaded release
 SLOW_AFTER_S = 0.5  # a query still running after this runs at a lower CPU priority (SLOW_NICENESS)
 SLOW_NICENESS = 10  # so that short queries and engine starts go first on a machine busy with long ones
 BACKOFF_FIRST_S = 0.5  # after a failed start, wait this long before the next, doubling up to BACKOFF_MAX_S
@@ -99,12 +100,23 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+def _address_space_bytes() -> int:
+    """This process's address space now (VmSize), 0 where /proc does not say."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmSize:")), 0)
+
+
 def _cap_memory(memory_mb: int | None) -> None:
-    """Cap this process's address space, so that an allocation beyond it fails instead of swapping."""
+    """Let queries take at most ``memory_mb`` beyond what this process holds now (the loaded release),
+    so that an allocation beyond it fails instead of swapping. Set after loading: a release of a million
+    triples needs more than the cap itself, and it is the publisher's data, not a reader's query."""
     if not memory_mb or memory_mb <= 0:
         return
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = memory_mb * 1024 * 1024
+    limit = _address_space_bytes() + memory_mb * 1024 * 1024
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -119,12 +131,12 @@ def _serve(connection: Connection, sources: list[GraphSource], memory_mb: int | 
     _drop_fork_server_link()
     _die_with_parent()
     _prctl(_PR_SET_NAME, PROCESS_NAME)
-    _cap_memory(memory_mb)
     try:
         store = load_store(sources)
     except Exception as exc:  # tell the parent why, instead of leaving it waiting
         connection.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
+    _cap_memory(memory_mb)
     connection.send(("ready", None))
     while True:
         try:
@@ -346,7 +358,7 @@ class WorkerPool:
         worker.stop()
 
     def _start_failed(self, reason: EngineFailure) -> None:
-        memory = f" (engines may use {self.memory_mb} MB each)" if self.memory_mb else ""
+        memory = f" (engines may take {self.memory_mb} MB each beyond the release)" if self.memory_mb else ""
         with self._changed:
             self._starting -= 1
             self._failures += 1
