@@ -8,6 +8,7 @@ Snippets are made once per release and options and kept in memory.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -36,10 +37,11 @@ def cached_snippet(iri: str, opts: Options, graph: Graph | None = None) -> dict[
     snippet reads the few resources it shows, never the whole knowledge graph."""
     store = current_site().store
     source: Graph | Source = store.neighbourhood if graph is None else graph
-    return store.remember(
-        ("snippet", iri, opts.variant, opts.lang, opts.depth),
-        lambda: snippet(source, iri, opts, store.release.base_iri),
+    text: str = store.remember(  # kept as text: a string is one object the garbage collector skips, a JSON tree
+        ("snippet", iri, opts.variant, opts.lang, opts.depth),  # hundreds it walks on every full collection
+        lambda: json.dumps(snippet(source, iri, opts, store.release.base_iri), ensure_ascii=False),
     )
+    return json.loads(text)
 
 
 def _not_described(iri: str) -> NotFound:
