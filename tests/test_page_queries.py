@@ -11,6 +11,7 @@ indexes and counts must hold all three).
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -23,11 +24,11 @@ from rdflib import Graph, URIRef
 from support import PROJECT_ROOT
 
 from digigov_lod.config import Settings
-from digigov_lod.iris import kind_namespace, thing_iri, things_namespace
+from digigov_lod.iris import thing_iri, things_namespace
 from digigov_lod.release import Release
-from digigov_lod.web import create_app
+from digigov_lod.web import browse, create_app
 from digigov_lod.web.about import PUBLISHER, publisher
-from digigov_lod.web.browse import INDEXES, counts, rows
+from digigov_lod.web.browse import INDEXES, counts, in_order, rows
 from digigov_lod.web.pictures import network
 from digigov_lod.web.programme import programme, programme_graph
 from digigov_lod.web.site import Site
@@ -93,10 +94,33 @@ def test_each_index_has_the_rows_of_the_whole_graph(served: tuple[Flask, Graph],
     site = site_of(app)
     index, cells = INDEXES[slug]
     with app.test_request_context():
-        part = site.store.page_graph("index", keep=False, kind=kind_namespace(site.base, index.kind))
+        ordered = in_order(site, index, "en")
+        part = site.store.page_graph("index", keep=False, values=ordered)
         expected = rows(whole, site.base, index, cells, "en")
-        assert rows(part, site.base, index, cells, "en") == expected
-    assert expected
+        assert rows(part, site.base, index, cells, "en", [URIRef(t) for t in ordered]) == expected
+    assert expected and [row["thing"]["iri"] for row in expected] == list(ordered)
+
+
+def test_a_long_index_is_cut_into_pages(served: tuple[Flask, Graph], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row once, in the order of the whole index; a link to the next page; bad page numbers refused."""
+    app, whole = served
+    site = site_of(app)
+    monkeypatch.setattr(browse, "PAGE_ROWS", 4)
+    client = app.test_client()
+    with app.test_request_context():
+        everyone = [row["thing"]["href"] for row in rows(whole, site.base, *INDEXES["people"], "en")]
+    pages = -(-len(everyone) // 4)
+    seen: list[str] = []
+    for page in range(1, pages + 1):
+        answer = client.get(f"/browse/people?page={page}", headers={"Accept-Language": "en"})
+        assert answer.status_code == 200
+        html = answer.get_data(as_text=True)
+        seen += re.findall(r'<tr><td><a href="([^"]+)">', html)
+        assert ('rel="next"' in html) == (page < pages) and ('rel="prev"' in html) == (page > 1)
+        assert f"of {len(everyone)} (page {page}/{pages})" in html
+    assert seen == everyone
+    for asked, status in (("0", 400), ("two", 400), ("-1", 400), (str(pages + 1), 404)):
+        assert client.get(f"/browse/people?page={asked}").status_code == status, asked
 
 
 def test_the_counts_are_the_subjects_of_each_kind(served: tuple[Flask, Graph]) -> None:

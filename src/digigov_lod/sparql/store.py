@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -240,17 +240,19 @@ class Store:
         """The rows of the SELECT page query ``name`` (``iris`` bound, ``?kg`` the knowledge graph)."""
         return self.select(*self._page(name, kg=self.knowledge_graph, **iris))
 
-    def page_graph(self, name: str, keep: bool = True, **iris: str) -> Graph:
-        """The answer of the CONSTRUCT page query ``name`` (``iris`` bound, ``?kg`` the knowledge graph) with
-        the labels of every IRI in it: the part of the data a page reads, never the whole graph.
+    def page_graph(self, name: str, keep: bool = True, values: Sequence[str] = (), **iris: str) -> Graph:
+        """The answer of the CONSTRUCT page query ``name`` (``iris`` bound, ``?kg`` the knowledge graph, its
+        ``VALUES ?this {}`` filled with ``values``) with the labels of every IRI in it: the part of the data a
+        page reads, never the whole graph.
 
         ``keep``: remember it for the release (a small graph several pages share, like the programme's)."""
 
         def make() -> Graph:
-            answer = self.construct(*self._page(name, kg=self.knowledge_graph, **iris))
+            query, plan = self._page(name, kg=self.knowledge_graph, **iris)
+            answer = self.construct(fill_values(query, "this", values), plan)
             return self.labels({term for triple in answer for term in triple}, into=answer)
 
-        return self.remember(("page-graph", name, *sorted(iris.items())), make) if keep else make()
+        return self.remember(("page-graph", name, *sorted(iris.items()), *values), make) if keep else make()
 
     def describe(self, iri: str) -> Graph:
         """The resource's document: its statements (following blank nodes) and the statements about it."""

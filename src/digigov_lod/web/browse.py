@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from ..errors import NotFound
+from ..errors import BadRequest, NotFound
 from ..formats import HTML
 from ..iris import kind_namespace, things_namespace
 from ..messages import Message
@@ -31,6 +31,8 @@ blueprint = Blueprint("browse", __name__)
 blueprint.record_once(install_error_handler)
 
 Cells = list[list[dict[str, Any]]]
+#: Rows on one page of an index (the real report's largest index has fewer; a shelf of reports has more).
+PAGE_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -107,15 +109,31 @@ def things_of(graph: Graph, base: str, kind: str) -> list[URIRef]:
     return sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(namespace)}, key=str)
 
 
+def in_order(site: Site, index: Index, lang: str) -> tuple[str, ...]:
+    """The things of an index in the order of its rows (by name in ``lang``), once per release and language:
+    what cuts the index into pages without reading every row."""
+
+    def order() -> tuple[str, ...]:
+        rows = site.store.page_rows("things-of-kind", kind=kind_namespace(site.base, index.kind))
+        things = sorted((URIRef(row["this"]["value"]) for row in rows), key=str)
+        labels = site.store.labels(things)
+        return tuple(str(t) for t in sorted(things, key=lambda t: node_view(t, lang, labels)["text"].lower()))
+
+    return site.store.remember(("index-order", index.kind, lang), order)
+
+
 def _views(graph: Graph, nodes: Iterable[Any], lang: str) -> list[dict[str, Any]]:
     unique = {str(n): n for n in nodes}
     views = [node_view(n, lang, graph) for n in unique.values()]
     return sorted(views, key=lambda v: v["text"].lower())
 
 
-def rows(graph: Graph, base: str, index: Index, cells: Callable, lang: str) -> list[dict[str, Any]]:
+def rows(
+    graph: Graph, base: str, index: Index, cells: Callable, lang: str, things: Iterable[URIRef] | None = None
+) -> list[dict[str, Any]]:
+    """The rows of ``things`` (default: every thing of the index's kind ``graph`` describes), by name."""
     found = []
-    for thing in things_of(graph, base, index.kind):
+    for thing in things_of(graph, base, index.kind) if things is None else things:
         types = set(graph.objects(thing, RDF.type))
         for general in (SCHEMA.Thing, SCHEMA.Event):  # inferred or shared by all of a kind: show the telling type
             if len(types) > 1:
@@ -162,17 +180,43 @@ def index_page(slug: str) -> Response:
             )
         )
     index, cells = INDEXES[slug]
+    ordered = in_order(site, index, lang)
+    page = _page_number(len(ordered))
+    on_page = [URIRef(t) for t in ordered[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]]
+    graph = site.store.page_graph("index", keep=False, values=[str(t) for t in on_page])
     body = render_template(
         "browse_index.html",
         lang=lang,
         index=index,
-        rows=rows(
-            site.store.page_graph("index", keep=False, kind=kind_namespace(site.base, index.kind)),
-            site.base,
-            index,
-            cells,
-            lang,
-        ),
+        rows=rows(graph, site.base, index, cells, lang, on_page),
+        total=len(ordered),
+        first=(page - 1) * PAGE_ROWS + 1,
+        page=page,
+        pages=_pages(len(ordered)),
         kind_iri=site.store.compact(kind_namespace(site.base, index.kind)),
     )
-    return representation(body, HTML, variant=f"browse-{slug}-", vary=None)
+    return representation(body, HTML, variant=f"browse-{slug}-{page}-", vary=None)
+
+
+def _pages(total: int) -> int:
+    return max(1, -(-total // PAGE_ROWS))
+
+
+def _page_number(total: int) -> int:
+    """``?page=`` (from 1; default 1): a 400 for what is not a page number, a 404 past the last page."""
+    asked = request.args.get("page", "1")
+    if not asked.isdigit() or int(asked) < 1:
+        raise BadRequest(
+            Message(
+                f"page must be a whole number from 1, got {asked!r}",
+                f"page ska vara ett heltal från 1, inte {asked!r}",
+            )
+        )
+    if int(asked) > _pages(total):
+        raise NotFound(
+            Message(
+                f"This index has {_pages(total)} page(s) of {PAGE_ROWS} rows; there is no page {asked}.",
+                f"Förteckningen har {_pages(total)} sida/sidor om {PAGE_ROWS} rader; sidan {asked} finns inte.",
+            )
+        )
+    return int(asked)
