@@ -107,9 +107,9 @@ def bind(query: str, **iris: str) -> str:
 
 
 def fill_values(query: str, variable: str, iris: Iterable[str]) -> str:
-    """``query`` with its empty ``VALUES ?variable {}`` filled with ``iris``."""
+    """``query`` with each empty ``VALUES ?variable {}`` filled with ``iris``."""
     terms = " ".join(iri_term(i) for i in iris)
-    return query.replace(f"VALUES ?{variable} {{}}", f"VALUES ?{variable} {{ {terms} }}", 1)
+    return query.replace(f"VALUES ?{variable} {{}}", f"VALUES ?{variable} {{ {terms} }}")
 
 
 class Store:
