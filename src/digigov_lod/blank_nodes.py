@@ -69,7 +69,10 @@ def stable_labels(graph: Graph) -> dict[BNode, BNode] | None:
 
 
 def with_stable_blank_nodes(graph: Graph) -> Graph:
-    """The same graph with content-derived blank-node labels (and the same prefixes)."""
+    """The same graph with content-derived blank-node labels (and the same prefixes); ``graph`` itself when
+    it has no blank nodes (the knowledge graph: a copy of a million triples would cost seconds)."""
+    if not any(isinstance(n, BNode) for triple in graph for n in (triple[0], triple[2])):
+        return graph
     stable = Graph()
     for prefix, namespace in graph.namespaces():
         stable.bind(prefix, namespace)
