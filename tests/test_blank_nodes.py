@@ -33,13 +33,27 @@ REPORT = """
 ex:c ex:knows [ ex:name "x" ] .
 ex:d ex:knows [ ex:name "x" ] .
 """
+#: Two look-alike blank nodes whose children are told apart only by an IRI pointing into one of them
+#: (found in review: the bytes depended on the blank-node names).
+TIED_BELOW = """
+@prefix ex: <http://example.org/> .
+ex:P ex:q _:b1 , _:b2 . _:b1 ex:r _:c1 . _:b2 ex:r _:c2 . _:c1 ex:v "1" . _:c2 ex:v "1" . ex:X ex:p _:c1 .
+"""
+#: Look-alike results sharing one blank shape (as pyshacl reports a property shape), and a shared node
+#: below look-alikes that ties them to different things: not interchangeable, so left to rdflib.
+SHARED = """
+@prefix ex: <http://example.org/> .
+ex:R ex:result _:r1 , _:r2 . _:r1 ex:shape _:s . _:r2 ex:shape _:s . _:r1 ex:focus ex:a . _:r2 ex:focus ex:b .
+ex:T ex:has _:t1 , _:t2 . _:t1 ex:to _:u1 . _:t2 ex:to _:u2 . _:d1 ex:to _:u1 . _:d2 ex:to _:u2 .
+_:d1 ex:name "one" . _:d2 ex:name "two" .
+"""
 CYCLE = """
 @prefix ex: <http://example.org/> .
 _:a ex:next _:b . _:b ex:next _:c . _:c ex:next _:a . _:a ex:name "a" .
 """
 
 
-def renamed(graph: Graph) -> Graph:
+def renamed(graph: Graph, seed: int = 0) -> Graph:
     """The same graph with fresh blank-node names, its triples added in a shuffled order."""
     names: dict[BNode, BNode] = {}
 
@@ -47,7 +61,7 @@ def renamed(graph: Graph) -> Graph:
         return names.setdefault(node, BNode()) if isinstance(node, BNode) else node
 
     triples = sorted(graph, key=str)
-    random.Random(len(triples)).shuffle(triples)
+    random.Random(seed).shuffle(triples)
     copy = Graph()
     for prefix, namespace in graph.namespaces():
         copy.bind(prefix, namespace)
@@ -56,13 +70,15 @@ def renamed(graph: Graph) -> Graph:
     return copy
 
 
-@pytest.mark.parametrize("text", [REPORT, CYCLE], ids=["report", "cycle"])
+@pytest.mark.parametrize("text", [REPORT, TIED_BELOW, SHARED, CYCLE], ids=["report", "tied", "shared", "cycle"])
 def test_the_same_graph_and_the_same_bytes_under_any_blank_node_names(text: str) -> None:
     graph = Graph().parse(data=text, format="turtle")
-    stable, again = with_stable_blank_nodes(graph), with_stable_blank_nodes(renamed(graph))
+    stable = with_stable_blank_nodes(graph)
     assert isomorphic(stable, graph) and len(stable) == len(graph)
-    for fmt in (NTRIPLES, TURTLE):  # as the build writes them
-        assert serialize(stable, fmt) == serialize(again, fmt)
+    for seed in range(8):  # names and orders differ each time; a label that depends on them shows
+        again = with_stable_blank_nodes(renamed(graph, seed))
+        for fmt in (NTRIPLES, TURTLE):  # as the build writes them
+            assert serialize(stable, fmt) == serialize(again, fmt), seed
     assert content_version(graph) == content_version(renamed(graph))
 
 
@@ -77,8 +93,10 @@ def test_look_alike_results_stay_two_nodes() -> None:
     assert len(equal_subtrees) == 2  # the same description under two parents: still two nodes
 
 
-def test_a_cycle_is_left_to_rdflib() -> None:
+def test_a_cycle_and_look_alikes_tied_to_different_things_are_left_to_rdflib() -> None:
     assert stable_labels(Graph().parse(data=CYCLE, format="turtle")) is None
+    assert stable_labels(Graph().parse(data=SHARED, format="turtle")) is None
+    assert stable_labels(Graph().parse(data=TIED_BELOW, format="turtle")) is not None  # told apart: no look-alikes
 
 
 def test_different_graphs_get_different_versions() -> None:

@@ -6,13 +6,15 @@ look-alike blank nodes: the validation report of 500 copies of the report (thous
 blank node) did not finish in 15 minutes. The blank nodes of the graphs a release writes form trees and
 chains (a report's results, their paths), for which a label can be read off directly:
 
-1. bottom up, each blank node's *content*: a hash of its statements, with the content of the blank
-   nodes it points at in place of their labels;
+1. bottom up, each blank node's *content*: a hash of its statements (with the content of the blank
+   nodes it points at in place of their labels) and of the statements from IRIs that point at it;
 2. top down, its *label*: a hash of its content and of the statements that point at it, with the label
-   of the node they come from. Blank nodes equal in both are interchangeable (swapping them maps the
-   graph onto itself), so numbering them in any order gives the same graph and the same bytes.
+   of the node they come from. Where every blank node hangs from at most one other, blank nodes equal in
+   both are interchangeable (swapping them maps the graph onto itself), so numbering them in any order
+   gives the same graph and the same bytes.
 
-A graph whose blank nodes form a cycle is left to ``to_canonical_graph``.
+A graph whose blank nodes form a cycle, or has look-alikes and a blank node with several blank parents,
+is left to ``to_canonical_graph``.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ def _top_down(graph: Graph, blanks: set[BNode]) -> list[BNode] | None:
 
 
 def stable_labels(graph: Graph) -> dict[BNode, BNode] | None:
-    """A content-derived label for every blank node of ``graph``; None when they form a cycle."""
+    """A content-derived label for every blank node of ``graph``; None when it cannot be read off safely:
+    the blank nodes form a cycle, or two look alike where one of their blank nodes has several parents
+    (then they need not be interchangeable: what hangs below them may be tied to different things)."""
     blanks = {n for triple in graph for n in (triple[0], triple[2]) if isinstance(n, BNode)}
     order = _top_down(graph, blanks)
     if order is None:
@@ -55,6 +59,7 @@ def stable_labels(graph: Graph) -> dict[BNode, BNode] | None:
     for node in reversed(order):
         content[node] = _digest(
             [f"{p.n3()} {content[o] if isinstance(o, BNode) else o.n3()}" for p, o in graph.predicate_objects(node)]
+            + [f"^{p.n3()} {s.n3()}" for s, p in graph.subject_predicates(node) if not isinstance(s, BNode)]
         )
     labels: dict[BNode, BNode] = {}
     taken: defaultdict[str, int] = defaultdict(int)
@@ -65,7 +70,14 @@ def stable_labels(graph: Graph) -> dict[BNode, BNode] | None:
         key = _digest([content[node], *context])
         taken[key] += 1
         labels[node] = BNode(f"b{key}" if taken[key] == 1 else f"b{key}n{taken[key]}")
+    if max(taken.values(), default=1) > 1 and not _is_forest(graph, blanks):
+        return None
     return labels
+
+
+def _is_forest(graph: Graph, blanks: set[BNode]) -> bool:
+    """Whether every blank node has at most one statement from another blank node pointing at it."""
+    return all(sum(1 for s in graph.subjects(None, b) if isinstance(s, BNode)) <= 1 for b in blanks)
 
 
 def with_stable_blank_nodes(graph: Graph) -> Graph:
