@@ -119,7 +119,7 @@ def test_a_long_index_is_cut_into_pages(served: tuple[Flask, Graph], monkeypatch
         assert ('rel="next"' in html) == (page < pages) and ('rel="prev"' in html) == (page > 1)
         assert f"of {len(everyone)} (page {page}/{pages})" in html
     assert seen == everyone
-    for asked, status in (("0", 400), ("two", 400), ("-1", 400), (str(pages + 1), 404)):
+    for asked, status in (("0", 400), ("two", 400), ("-1", 400), ("²", 400), ("9" * 5000, 400), (str(pages + 1), 404)):
         assert client.get(f"/browse/people?page={asked}").status_code == status, asked
 
 

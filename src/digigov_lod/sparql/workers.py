@@ -113,10 +113,11 @@ def _cap_memory(memory_mb: int | None) -> None:
     """Let queries take at most ``memory_mb`` beyond what this process holds now (the loaded release),
     so that an allocation beyond it fails instead of swapping. Set after loading: a release of a million
     triples needs more than the cap itself, and it is the publisher's data, not a reader's query."""
-    if not memory_mb or memory_mb <= 0:
+    held = _address_space_bytes()
+    if not memory_mb or memory_mb <= 0 or not held:  # without /proc the release's size is unknown: no cap
         return
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = _address_space_bytes() + memory_mb * 1024 * 1024
+    limit = held + memory_mb * 1024 * 1024
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

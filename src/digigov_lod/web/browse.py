@@ -2,13 +2,15 @@
 
 Every thing under ``id/`` is on exactly one index page, and every index page is linked from the
 landing page, so any resource is two clicks away. The tables are plain HTML that results.js makes
-sortable and filterable; without it they are complete lists. Each page reads one page query's answer
+sortable and filterable (within the page shown); without it they are plain tables. A release with more
+than PAGE_ROWS things of a kind gets pages (``?page=2``). Each page reads one page query's answer
 (``sparql/pages/index.rq``: the things of its kind and what their rows show), the counts another
 (``things-by-kind.rq``), never the whole graph.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -205,7 +207,7 @@ def _pages(total: int) -> int:
 def _page_number(total: int) -> int:
     """``?page=`` (from 1; default 1): a 400 for what is not a page number, a 404 past the last page."""
     asked = request.args.get("page", "1")
-    if not asked.isdigit() or int(asked) < 1:
+    if not re.fullmatch(r"[1-9][0-9]{0,8}", asked):  # not str.isdigit: "²" is a digit int() refuses
         raise BadRequest(
             Message(
                 f"page must be a whole number from 1, got {asked!r}",

@@ -115,6 +115,7 @@ YOUNG_COLLECTION_ALLOCATIONS = 50_000
 def post_worker_init(worker: Any) -> None:
     """In the worker, once the app is loaded: what it holds from start-up is never collected again
     (``gc.freeze``), and young objects are collected less often (see YOUNG_COLLECTION_ALLOCATIONS)."""
+    gc.collect()  # what start-up left as garbage is freed, not frozen
     gc.freeze()
     _young, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_COLLECTION_ALLOCATIONS, middle, old)

@@ -8,10 +8,11 @@ from typing import Any
 from flask import Blueprint, Response, render_template
 from markupsafe import Markup
 
+from ..errors import Unavailable
 from ..formats import HTML, RDFXML, TURTLE
 from ..jsonld import script_element
 from ..metadata.schema_dataset import release_dataset_jsonld
-from ..sparql.engine import EngineFailure, PoolBusy
+from ..sparql.engine import EngineFailure
 from ..sparql.examples import load_examples
 from .browse import counts
 from .i18n import reader_language
@@ -40,13 +41,17 @@ def landing() -> Response:
         **(from_the_data or {"indexes": [], "days": [], "network": []}),
         dataset_script=Markup(script_element(dataset)),
     )
-    response = representation(body, HTML, variant=f"home-{lang}-", vary="Accept-Language")
+    complete = from_the_data is not None or site.store.damaged is not None
+    response = representation(
+        body, HTML, variant=f"home-{lang}-" if complete else f"home-{lang}-partial-", vary="Accept-Language"
+    )
     response.headers["Link"] = ", ".join(
         [f'</catalog>; rel="alternate"; type="{fmt.media_type}"; title="DCAT"' for fmt in (RDFXML, TURTLE)]
         + ['</.well-known/void>; rel="describedby"; type="text/turtle"', '</sparql>; rel="service"']
     )
-    if from_the_data is None and site.store.damaged is None:  # the engine is away for now: not kept, not validated
+    if not complete:  # the engine is away for now: an ETag of its own (never the whole page's), not kept
         del response.headers["ETag"]
+        del response.headers["Last-Modified"]
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -65,6 +70,6 @@ def _from_the_data(lang: str) -> dict[str, Any] | None:
             "days": programme(graph, site.base, lang),
             "network": network_links(network(graph, site.base, lang)),
         }
-    except (PoolBusy, EngineFailure) as exc:
+    except (Unavailable, EngineFailure) as exc:  # busy, away, or its query stopped at the time limit
         log.warning("the start page is shown without the programme and the indexes: %s", exc)
         return None
