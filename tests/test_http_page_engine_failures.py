@@ -14,7 +14,7 @@ from support import LiveServer, free_port, start_server
 from digigov_lod.config import Settings
 from digigov_lod.messages import Message
 from digigov_lod.release import Release
-from digigov_lod.sparql.engine import PoolBusy, QueryAnswer, QueryJob
+from digigov_lod.sparql.engine import PoolBusy, QueryAnswer, QueryJob, QueryTimeout
 from digigov_lod.sparql.store import Store
 from digigov_lod.web import create_app
 
@@ -116,3 +116,27 @@ def test_a_busy_pool_makes_a_page_503_with_retry_after(release: Release, project
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "4"
     assert "busy" in response.get_data(as_text=True)
+
+
+class AlwaysTooSlow:
+    """An engine that stops every query at the time limit (a release too large for the start page's queries)."""
+
+    def run(self, job: QueryJob, timeout: float) -> QueryAnswer:
+        raise QueryTimeout(Message("The query took too long.", "Frågan tog för lång tid."))
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("engine", [AlwaysBusy(), AlwaysTooSlow()], ids=["busy", "too-slow"])
+def test_the_start_page_without_its_queries_is_partial_and_not_validated(
+    release: Release, project_settings: Settings, engine: AlwaysBusy | AlwaysTooSlow
+) -> None:
+    app = create_app(project_settings, release.path, response_cache=False)
+    site = app.extensions["digigov"]
+    site.store = Store(release, site.settings, engine=engine)
+    response = app.test_client().get("/", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "ETag" not in response.headers and "Last-Modified" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "/catalog" in response.get_data(as_text=True)
