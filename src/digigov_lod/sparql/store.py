@@ -39,13 +39,10 @@ from .service import QueryService
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-#: Resource neighbourhoods kept per release as the engine's N-Triples (a few KB each): bytes, which the
-#: garbage collector skips; as rdflib graphs (about a thousand objects each) every full collection walked
-#: them all, and the pauses grew with every page read (100-200 ms after a few hundred pages).
-NEIGHBOURHOODS_KEPT = 4096
-NEIGHBOURHOOD_BYTES_KEPT = 64 * 1024 * 1024
-#: The last few neighbourhoods kept parsed: one page reads its resource's several times, a reader
-#: switching language or format the same one again.
+#: The last few neighbourhoods kept parsed: one page reads its resource's several times, a reader switching
+#: language or format the same one again. Older ones are asked again and recalled from the page service's
+#: cache of answers (bytes, which the garbage collector skips; kept as rdflib graphs, about a thousand
+#: objects each, every full collection walked them all: 100-200 ms pauses after a few hundred pages).
 NEIGHBOURHOOD_GRAPHS_KEPT = 32
 #: Other things derived from the release and kept per release (snippets, term lists, descriptions).
 DERIVED_KEPT = 4096
@@ -132,7 +129,6 @@ class Store:
         self._pages: QueryService | None = None
         self._sizes: GraphSizes | None = None
         self._display_labels: Graph | None = None
-        self._neighbourhood_answers: LruCache[bytes] = LruCache(NEIGHBOURHOODS_KEPT, NEIGHBOURHOOD_BYTES_KEPT)
         self._neighbourhoods: LruCache[Graph] = LruCache(NEIGHBOURHOOD_GRAPHS_KEPT)
         self._derived: LruCache[Any] = LruCache(DERIVED_KEPT)
 
@@ -221,12 +217,7 @@ class Store:
         things it links to), from one query; kept per release. Empty for an IRI the data does not know."""
         found = self._neighbourhoods.get(iri)
         if found is None:
-            answer = self._neighbourhood_answers.get(iri)
-            if answer is None:
-                query, plan = self._page("neighbourhood", this=iri, kg=self.knowledge_graph)
-                answer = self._answer(query, NTRIPLES.key, plan)
-                self._neighbourhood_answers.put(iri, answer, size=len(answer))
-            found = self._parsed(answer)
+            found = self.construct(*self._page("neighbourhood", this=iri, kg=self.knowledge_graph))
             self._neighbourhoods.put(iri, found)
         return found
 
