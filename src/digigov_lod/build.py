@@ -16,7 +16,7 @@ from rdflib import Graph
 from . import __version__
 from .blank_nodes import with_stable_blank_nodes
 from .config import Settings
-from .formats import NQUADS, TURTLE
+from .formats import NQUADS, NTRIPLES, TURTLE
 from .graph import SourceError, load_files, source_files
 from .inference import materialise
 from .iris import unrebase
@@ -141,11 +141,12 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
             + checked.outcome.summary(checked.graph)
         )
     graph = checked.graph
-    version = content_version(graph)
+    ntriples = serialize(graph, NTRIPLES)  # once, for the version and the dumps
+    version = content_version(graph, ntriples)
     progress(f"Writing release {version} to {settings.release_dir} …")
     created = _previous_timestamp(settings, version) or now_utc(settings.source_date_epoch)
     with ReleaseWriter(settings.release_dir) as writer:
-        writer.add_dumps(graph)
+        writer.add_dumps(graph, ntriples=ntriples)
         progress("Deriving metadata (catalog, VoID …) …")
         try:
             derived = derive(graph, list(writer.files), ReleaseContext(version, created, settings))

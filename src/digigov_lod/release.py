@@ -44,12 +44,14 @@ MANIFEST = "manifest.json"
 log = logging.getLogger(__name__)
 
 
-def content_version(graph: Graph) -> str:
-    """A short hash of the graph's N-Triples with content-derived blank-node labels: equal graphs get equal
-    versions."""
-    canonical = with_stable_blank_nodes(graph).serialize(format="nt", encoding="utf-8")
-    lines = sorted(line for line in canonical.splitlines() if line.strip())
-    return hashlib.sha256(b"\n".join(lines)).hexdigest()[:16]
+def content_version(graph: Graph, ntriples: bytes | None = None) -> str:
+    """A short hash of the graph's sorted N-Triples with content-derived blank-node labels: equal graphs get
+    equal versions (``ntriples``: the graph's sorted N-Triples, when the caller has them for the dumps; a
+    graph without blank nodes then needs no second serialisation)."""
+    stable = with_stable_blank_nodes(graph)
+    if ntriples is None or stable is not graph:
+        ntriples = serialize(stable, NTRIPLES_FORMAT)
+    return hashlib.sha256(ntriples.removesuffix(b"\n")).hexdigest()[:16]
 
 
 def sha256_of(path: Path) -> str:
@@ -198,9 +200,9 @@ class ReleaseWriter:
         self.files.append(ReleaseFile(name, media_type, len(data), hashlib.sha256(data).hexdigest(), role, encoding))
         return path
 
-    def add_dumps(self, graph: Graph, stem: str = DUMP_STEM) -> None:
-        """The graph in every RDF format, each also gzipped."""
-        ntriples = serialize(graph, NTRIPLES_FORMAT)
+    def add_dumps(self, graph: Graph, stem: str = DUMP_STEM, ntriples: bytes | None = None) -> None:
+        """The graph in every RDF format, each also gzipped (``ntriples``: its sorted N-Triples, if made)."""
+        ntriples = serialize(graph, NTRIPLES_FORMAT) if ntriples is None else ntriples
         for fmt in RDF_FORMATS:
             data = ntriples if fmt.rdflib_name == "nt" else serialize(graph, fmt, ntriples)
             name = f"{stem}.{fmt.extension}"

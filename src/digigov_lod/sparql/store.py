@@ -191,10 +191,7 @@ class Store:
     def construct(self, query: str, plan: QueryPlan | None = None, into: Graph | None = None) -> Graph:
         """The graph a CONSTRUCT (or DESCRIBE) query answers, with the site's prefixes bound (``into``: added
         to that graph instead of a new one)."""
-        return self._parsed(self._answer(query, NTRIPLES.key, plan), into)
-
-    def _parsed(self, body: bytes, into: Graph | None = None) -> Graph:
-        """An engine's N-Triples answer as a graph (``into``: added to that one)."""
+        body = self._answer(query, NTRIPLES.key, plan)
         graph = bind_prefixes(Graph(), self.release.base_iri) if into is None else into
         try:  # pyoxigraph's parser: rdflib's took most of a resource page's time
             for triple in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):

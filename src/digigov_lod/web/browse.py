@@ -183,29 +183,26 @@ def index_page(slug: str) -> Response:
         )
     index, cells = INDEXES[slug]
     ordered = in_order(site, index, lang)
-    page = _page_number(len(ordered))
-    on_page = [URIRef(t) for t in ordered[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]]
-    graph = site.store.page_graph("index", keep=False, values=[str(t) for t in on_page])
+    pages = max(1, -(-len(ordered) // PAGE_ROWS))
+    page = _page_number(pages)
+    on_page = ordered[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
+    graph = site.store.page_graph("index", keep=False, values=on_page)
     body = render_template(
         "browse_index.html",
         lang=lang,
         index=index,
-        rows=rows(graph, site.base, index, cells, lang, on_page),
+        rows=rows(graph, site.base, index, cells, lang, map(URIRef, on_page)),
         total=len(ordered),
         first=(page - 1) * PAGE_ROWS + 1,
         page=page,
-        pages=_pages(len(ordered)),
+        pages=pages,
         kind_iri=site.store.compact(kind_namespace(site.base, index.kind)),
     )
     return representation(body, HTML, variant=f"browse-{slug}-{page}-", vary=None)
 
 
-def _pages(total: int) -> int:
-    return max(1, -(-total // PAGE_ROWS))
-
-
-def _page_number(total: int) -> int:
-    """``?page=`` (from 1; default 1): a 400 for what is not a page number, a 404 past the last page."""
+def _page_number(pages: int) -> int:
+    """``?page=`` (from 1; default 1): a 400 for what is not a page number, a 404 past the last of ``pages``."""
     asked = request.args.get("page", "1")
     if not re.fullmatch(r"[1-9][0-9]{0,8}", asked):  # not str.isdigit: "²" is a digit int() refuses
         raise BadRequest(
@@ -214,11 +211,11 @@ def _page_number(total: int) -> int:
                 f"page ska vara ett heltal från 1, inte {asked!r}",
             )
         )
-    if int(asked) > _pages(total):
+    if int(asked) > pages:
         raise NotFound(
             Message(
-                f"This index has {_pages(total)} page(s) of {PAGE_ROWS} rows; there is no page {asked}.",
-                f"Förteckningen har {_pages(total)} sida/sidor om {PAGE_ROWS} rader; sidan {asked} finns inte.",
+                f"This index has {pages} page(s) of {PAGE_ROWS} rows; there is no page {asked}.",
+                f"Förteckningen har {pages} sida/sidor om {PAGE_ROWS} rader; sidan {asked} finns inte.",
             )
         )
     return int(asked)

@@ -23,6 +23,7 @@ from .site import current_site
 
 blueprint = Blueprint("home", __name__)
 log = logging.getLogger(__name__)
+NOTHING_FROM_THE_DATA: dict[str, Any] = {"indexes": [], "days": [], "network": []}
 
 
 @blueprint.route("/")
@@ -38,10 +39,10 @@ def landing() -> Response:
         examples=load_examples(),
         dumps=site.store.files("dump"),
         base=site.base,
-        **(from_the_data or {"indexes": [], "days": [], "network": []}),
+        **(from_the_data or NOTHING_FROM_THE_DATA),
         dataset_script=Markup(script_element(dataset)),
     )
-    complete = from_the_data is not None or site.store.damaged is not None
+    complete = from_the_data is not None
     response = representation(
         body, HTML, variant=f"home-{lang}-" if complete else f"home-{lang}-partial-", vary="Accept-Language"
     )
@@ -57,12 +58,12 @@ def landing() -> Response:
 
 
 def _from_the_data(lang: str) -> dict[str, Any] | None:
-    """The indexes, the programme and the network; None when they cannot be read: the knowledge graph's
-    dump is damaged, or the query engine is busy or away. The start page stays up either way and leads
-    to the catalog and the intact downloads."""
+    """The indexes, the programme and the network: none when the knowledge graph's dump is damaged (for the
+    whole release), None while the query engine is busy or away (for now). The start page stays up either
+    way and leads to the catalog and the intact downloads."""
     site = current_site()
     if site.store.damaged is not None:
-        return None
+        return NOTHING_FROM_THE_DATA
     try:
         graph = programme_graph(site)
         return {
