@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -24,7 +25,7 @@ from support import PROJECT_ROOT
 from digigov_lod.build import BuildFailed, build
 from digigov_lod.cli import main
 from digigov_lod.config import Settings
-from digigov_lod.formats import RDF_FORMATS
+from digigov_lod.formats import RDF_FORMATS, TURTLE
 from digigov_lod.release import Release
 
 
@@ -57,6 +58,15 @@ def test_every_dump_parses_to_the_same_graph_with_two_parsers(release: Release) 
         assert isomorphic(_from_oxigraph(path, fmt.media_type), reference), f"oxigraph: {path.name}"
         unzipped = gzip.decompress((path.parent / (path.name + ".gz")).read_bytes())
         assert unzipped == path.read_bytes()
+
+
+def test_the_turtle_dump_declares_the_prefixes_it_uses_and_no_others(release: Release) -> None:
+    text = release.dump_path(TURTLE).read_text(encoding="utf-8")
+    declared = dict(re.findall(r"^@prefix (\w*): <([^>]*)> \.$", text, re.MULTILINE))
+    body = text[text.rindex("@prefix") :].split("\n", 1)[1]
+    assert {"person", "event", "schema", "dgv"} <= declared.keys()
+    assert all(f"{prefix}:" in body for prefix in declared), "a prefix no statement uses"
+    assert "<https://schema.org/" not in body and "<https://w3id.org/digigov-lod/id/person/" not in body
 
 
 def test_manifest_checksums_match_files(release: Release) -> None:
