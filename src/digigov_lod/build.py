@@ -28,7 +28,6 @@ from .release import (
     ReleaseNotFound,
     ReleaseWriter,
     content_version,
-    gzip_bytes,
     now_utc,
     serialize,
 )
@@ -159,7 +158,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
         # made of the files just written (the catalog included), so the catalog cannot state its size or checksum
         nquads = dataset_nquads(writer.workdir, settings.base_iri)
         writer.add_bytes(DATASET_DUMP, nquads, NQUADS.media_type, "dataset-dump")
-        writer.add_bytes(DATASET_DUMP + ".gz", gzip_bytes(nquads), NQUADS.media_type, "dataset-dump-gzip", "gzip")
+        writer.add_gzipped(DATASET_DUMP + ".gz", nquads, NQUADS.media_type, "dataset-dump-gzip")
         writer.add_bytes(
             "validation-report.ttl",
             serialize(with_stable_blank_nodes(checked.outcome.report_graph), TURTLE),

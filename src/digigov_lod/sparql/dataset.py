@@ -3,6 +3,7 @@ and the query service over them (used by the web app and by ``digigov-lod query`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,21 +57,30 @@ def dataset_nquads(folder: Path, base: str) -> bytes:
 
     Blank nodes get their graph's name in their label: in one N-Quads file a label is one node, whereas
     the blank nodes of different source files are different nodes."""
-    merge: set[str] = set()
-    named: list[str] = []
+    merge: set[bytes] = set()
+    named: list[bytes] = []
     for source in _sources(folder, base):
         graph = ox.NamedNode(source.name)
-        prefix = source.name.rsplit("/", 1)[-1]
-        lines = set()
-        for triple in ox.parse(path=str(source.path), format=ox.RdfFormat.N_TRIPLES):
-            s, o = (
-                ox.BlankNode(f"{prefix}-{t.value}") if isinstance(t, ox.BlankNode) else t
-                for t in (triple.subject, triple.object)
-            )
-            merge.add(f"{ox.Triple(s, triple.predicate, o)} .\n")
-            lines.add(f"{ox.Quad(s, triple.predicate, o, graph)} .\n")
-        named.extend(sorted(lines))
-    return "".join(sorted(merge) + named).encode("utf-8")
+        lines = set((ox.serialize(_relabelled(source), format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True))
+        merge.update(lines)
+        in_graph = f" {graph} .\n".encode()  # "s p o .\n" in the graph: "s p o <graph> .\n"
+        named.extend(sorted(line.removesuffix(b" .\n") + in_graph for line in lines))
+    return b"".join(sorted(merge) + named)
+
+
+def _relabelled(source: GraphSource) -> Iterator[ox.Triple]:
+    """The source's triples, each blank node labelled with its graph's name (Oxigraph writes them, in Rust)."""
+    triples = ox.parse(path=str(source.path), format=ox.RdfFormat.N_TRIPLES)
+    if b"_:" not in source.path.read_bytes():
+        yield from triples
+        return
+    prefix = source.name.rsplit("/", 1)[-1]
+    for triple in triples:
+        s, o = (
+            ox.BlankNode(f"{prefix}-{t.value}") if isinstance(t, ox.BlankNode) else t
+            for t in (triple.subject, triple.object)
+        )
+        yield ox.Triple(s, triple.predicate, o)
 
 
 def query_prefixes(base: str) -> tuple[tuple[str, str], ...]:

@@ -82,9 +82,7 @@ def dataset_arguments(job: QueryJob) -> DatasetArguments:
 
 def _query(store: ox.Store, job: QueryJob) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
-        return store.query(
-            job.query, base_iri=job.base_iri, prefixes=dict(job.prefixes), **dataset_arguments(job)
-        )
+        return store.query(job.query, base_iri=job.base_iri, prefixes=dict(job.prefixes), **dataset_arguments(job))
     except SyntaxError as exc:
         raise QueryError(readable_syntax_error(job.query, str(exc))) from exc
     except (ValueError, OSError) as exc:
