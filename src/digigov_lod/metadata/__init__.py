@@ -13,6 +13,7 @@ from rdflib import Graph
 from ..config import Settings
 from ..formats import JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from ..release import ReleaseFile, serialize
+from .statistics import GraphStatistics
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ def _files(graph: Graph, stem: str, formats: tuple[Format, ...], role: str) -> l
     return [DerivedFile(f"{stem}.{fmt.extension}", serialize(graph, fmt), fmt.media_type, role) for fmt in formats]
 
 
-def build_catalog(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContext) -> tuple[Graph, str]:
+def build_catalog(
+    graph: Graph, dumps: list[ReleaseFile], context: ReleaseContext, statistics: GraphStatistics | None = None
+) -> tuple[Graph, str]:
     """The validated DCAT catalog and its validation report (per profile, with timings and the
     waived known defects of the official shapes); raises :class:`MetadataInvalid` otherwise."""
     from .catalog_facts import load_facts
@@ -55,7 +58,9 @@ def build_catalog(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContex
 
     facts = load_facts(context.settings.catalog_file)  # a SourceError names the file and line
     try:
-        catalog = catalog_graph(graph, dumps, context.base, context.version, context.created, facts=facts)
+        catalog = catalog_graph(
+            graph, dumps, context.base, context.version, context.created, facts=facts, statistics=statistics
+        )
     except UnlabelledTerms as exc:
         raise MetadataInvalid(str(exc)) from exc
     results = validate_catalog(catalog)
@@ -70,12 +75,14 @@ def derive(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContext) -> l
     from .sitemap import robots_txt, sitemap_xml
     from .void import void_graph
 
-    catalog, catalog_report = build_catalog(graph, dumps, context)
-    void = void_graph(graph, dumps, context.base, context.created)
+    statistics = GraphStatistics.of(graph)  # one pass over the graph for every figure
+    catalog, catalog_report = build_catalog(graph, dumps, context, statistics)
+    void = void_graph(graph, dumps, context.base, context.created, statistics)
+    sitemap = sitemap_xml(statistics, context.base, context.created)
     return [
         *_files(catalog, "catalog", CATALOG_FORMATS, "catalog"),
         *_files(void, "void", VOID_FORMATS, "void"),
-        DerivedFile("sitemap.xml", sitemap_xml(graph, context.base, context.created), "application/xml", "sitemap"),
+        DerivedFile("sitemap.xml", sitemap, "application/xml", "sitemap"),
         DerivedFile("robots.txt", robots_txt(context.base), "text/plain", "robots"),
         DerivedFile("catalog-validation-report.txt", catalog_report.encode("utf-8"), "text/plain", "report"),
     ]

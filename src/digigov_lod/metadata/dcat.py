@@ -28,6 +28,7 @@ from ..namespaces import ADMS, SCHEMA, SPDX, VCARD, bind_prefixes, vocab_namespa
 from ..release import DATASET_DUMP, ReleaseFile
 from . import vocabularies as voc
 from .catalog_facts import Facts, add_facts, load_facts
+from .statistics import GraphStatistics
 from .void import vocabularies_used
 
 DCATAP = "http://data.europa.eu/r5r/"
@@ -64,6 +65,7 @@ class CatalogSource:
     version: str
     created: str  # ISO 8601 UTC
     facts: Facts  # the publisher's, from data/catalog.toml (see .catalog_facts)
+    statistics: GraphStatistics | None = None  # of ``graph``, when the build has made them
 
     # ---- the IRIs of the catalog's entities (one place) ----
     @property
@@ -158,7 +160,7 @@ class CatalogSource:
 
     def vocabularies(self) -> list[str]:
         """Namespaces of the classes and properties the graph uses (what void:vocabulary lists)."""
-        return vocabularies_used(self.graph, self.base)
+        return vocabularies_used(self.statistics or GraphStatistics.of(self.graph), self.base)
 
 
 Profile = Callable[[Graph, CatalogSource], None]
@@ -405,13 +407,14 @@ def catalog_graph(
     created: str,
     profiles: tuple[Profile, ...] = PROFILES,
     facts: Facts | None = None,
+    statistics: GraphStatistics | None = None,
 ) -> Graph:
     """The release's catalog: every profile applied in order, then the vocabulary terms labelled.
 
     ``facts``: the publisher's (default: the project's ``data/catalog.toml``)."""
     dump_files = tuple(d for d in dumps if d.role in ("dump", "dump-gzip"))
     facts = facts if facts is not None else load_facts(Settings().catalog_file)
-    src = CatalogSource(graph, dump_files, base, version, created, facts)
+    src = CatalogSource(graph, dump_files, base, version, created, facts, statistics)
     catalog = bind_prefixes(Graph(), base)
     catalog.bind("dcatap", DCATAP)
     catalog.bind("catalog", f"{src.document}#")

@@ -9,27 +9,24 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from rdflib import Graph, URIRef
-
 from ..iris import doc_path_for, is_dereferenceable_path, local_path
+from .statistics import GraphStatistics
 
 
-def page_urls(graph: Graph, base: str) -> list[str]:
+def page_urls(statistics: GraphStatistics, base: str) -> list[str]:
     """The document URL of every dereferenceable subject of the graph, sorted."""
     pages = set()
-    for subject in set(graph.subjects()):
-        if not isinstance(subject, URIRef):
-            continue
-        path = local_path(str(subject), base)
+    for subject in statistics.iri_subjects():
+        path = local_path(subject, base)
         if path is not None and is_dereferenceable_path(path):
             pages.add(base + doc_path_for(path))
     return sorted(pages)
 
 
-def sitemap_xml(graph: Graph, base: str, created: str) -> bytes:
+def sitemap_xml(statistics: GraphStatistics, base: str, created: str) -> bytes:
     """A sitemap (sitemaps.org 0.9) with the landing page, the catalog and every resource page."""
     lastmod = created[:10]
-    urls = [base, f"{base}catalog", *page_urls(graph, base)]
+    urls = [base, f"{base}catalog", *page_urls(statistics, base)]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url in urls:
         lines.append(f"  <url><loc>{escape(url)}</loc><lastmod>{lastmod}</lastmod></url>")

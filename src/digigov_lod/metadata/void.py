@@ -8,7 +8,6 @@ of the VoID document, derived from the class or property IRI (stable across rele
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
@@ -16,6 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 from ..iris import things_namespace
 from ..namespaces import SCHEMA, bind_prefixes
 from ..release import ReleaseFile
+from .statistics import GraphStatistics
 
 IGNORED_VOCABULARIES = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#")
 FORMAT_FEATURES = {
@@ -32,10 +32,9 @@ def namespace_of(iri: str) -> str:
     return iri[: cut + 1]
 
 
-def vocabularies_used(graph: Graph, base: str) -> list[str]:
+def vocabularies_used(statistics: GraphStatistics, base: str) -> list[str]:
     """Namespaces of every class (object of rdf:type) and property in the graph, except rdf/xsd."""
-    terms = {p for p in graph.predicates()} | {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
-    spaces = {namespace_of(str(t)) for t in terms}
+    spaces = {namespace_of(term) for term in statistics.classes_and_properties()}
     # instances under {base}id/ are data, not vocabulary, even when used as a class
     return sorted(
         s for s in spaces if s and not s.startswith(IGNORED_VOCABULARIES) and not s.startswith(things_namespace(base))
@@ -67,8 +66,10 @@ def partition_fragment(kind: str, iri: str, graph: Graph) -> str:
     return f"{kind}-{name}"
 
 
-def void_graph(graph: Graph, dumps: list[ReleaseFile], base: str, created: str) -> Graph:
-    """The VoID description of ``graph`` as released with ``dumps``."""
+def void_graph(
+    graph: Graph, dumps: list[ReleaseFile], base: str, created: str, statistics: GraphStatistics | None = None
+) -> Graph:
+    """The VoID description of ``graph`` as released with ``dumps`` (``statistics``: of ``graph``, if made)."""
     void = bind_prefixes(Graph(), base)
     document = URIRef(f"{base}.well-known/void")
     dataset = URIRef(f"{base}catalog#dataset")
@@ -85,27 +86,21 @@ def void_graph(graph: Graph, dumps: list[ReleaseFile], base: str, created: str) 
     void.add((dataset, DCTERMS.modified, Literal(created[:10], datatype=XSD.date)))
     void.add((dataset, FOAF.homepage, URIRef(base)))
 
-    subjects = set(graph.subjects())
-    objects = set(graph.objects())
-    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(uri_space)}
-    property_triples = Counter(graph.predicates())
-    instances: dict[URIRef, set] = defaultdict(set)
-    for s, cls in graph.subject_objects(RDF.type):
-        if isinstance(cls, URIRef):
-            instances[cls].add(s)
+    stats = statistics or GraphStatistics.of(graph)
+    entities = {s for s in stats.iri_subjects() if s.startswith(uri_space)}
 
     def count(p: URIRef, n: int, subject: URIRef = dataset) -> None:
         void.add((subject, p, Literal(n, datatype=XSD.integer)))
 
-    count(VOID.triples, len(graph))
+    count(VOID.triples, stats.triples)
     count(VOID.entities, len(entities))
-    count(VOID.distinctSubjects, len(subjects))
-    count(VOID.distinctObjects, len(objects))
-    count(VOID.classes, len(instances))
-    count(VOID.properties, len(property_triples))
+    count(VOID.distinctSubjects, len(stats.subjects))
+    count(VOID.distinctObjects, len(stats.objects))
+    count(VOID.classes, len(stats.instances))
+    count(VOID.properties, len(stats.property_triples))
     void.add((dataset, VOID.uriSpace, Literal(uri_space)))
     void.add((dataset, VOID.sparqlEndpoint, URIRef(f"{base}sparql")))
-    for namespace in vocabularies_used(graph, base):
+    for namespace in vocabularies_used(stats, base):
         void.add((dataset, VOID.vocabulary, URIRef(namespace)))
     for dump in dumps:
         if dump.role in ("dump", "dump-gzip"):
@@ -115,16 +110,16 @@ def void_graph(graph: Graph, dumps: list[ReleaseFile], base: str, created: str) 
     for resource in example_resources(graph):
         void.add((dataset, VOID.exampleResource, resource))
 
-    for cls in sorted(instances):
-        partition = URIRef(f"{document}#{partition_fragment('class', str(cls), graph)}")
+    for cls in sorted(stats.instances):
+        partition = URIRef(f"{document}#{partition_fragment('class', cls, graph)}")
         void.add((dataset, VOID.classPartition, partition))
-        void.add((partition, VOID["class"], cls))
-        count(VOID.entities, len(instances[cls]), partition)
-    for prop in sorted(property_triples):
-        partition = URIRef(f"{document}#{partition_fragment('property', str(prop), graph)}")
+        void.add((partition, VOID["class"], URIRef(cls)))
+        count(VOID.entities, len(stats.instances[cls]), partition)
+    for prop in sorted(stats.property_triples):
+        partition = URIRef(f"{document}#{partition_fragment('property', prop, graph)}")
         void.add((dataset, VOID.propertyPartition, partition))
-        void.add((partition, VOID.property, prop))
-        count(VOID.triples, property_triples[prop], partition)
-        count(VOID.distinctSubjects, len(set(graph.subjects(prop, None))), partition)
-        count(VOID.distinctObjects, len(set(graph.objects(None, prop))), partition)
+        void.add((partition, VOID.property, URIRef(prop)))
+        count(VOID.triples, stats.property_triples[prop], partition)
+        count(VOID.distinctSubjects, len(stats.property_subjects[prop]), partition)
+        count(VOID.distinctObjects, len(stats.property_objects[prop]), partition)
     return void
