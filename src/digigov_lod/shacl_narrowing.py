@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import count
 
@@ -458,15 +459,17 @@ def narrowed_shapes(data: QueryGraph, shapes: Graph) -> Narrowing:
     if (None, RDF.type, SH.ConstraintComponent) in shapes or data.literals_differ():
         return Narrowing(result, dict.fromkeys(shapes_list))
     translator = _Translator(shapes)
+    tests: dict[Node, ShapeTest] = {}
     for shape in shapes_list:
         if translator.deactivated(shape):
             continue
         try:
-            test = translator.shape_test(shape)
+            tests[shape] = translator.shape_test(shape)
         except Unknown:
             candidates[shape] = None
-            continue
-        found = _candidates(data, test)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Oxigraph evaluates with the GIL let go
+        answers = dict(zip(tests, pool.map(lambda test: _candidates(data, test), tests.values()), strict=True))
+    for shape, found in answers.items():
         candidates[shape] = found
         for predicate in TARGETS:
             result.remove((shape, predicate, None))
