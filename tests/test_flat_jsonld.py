@@ -13,7 +13,7 @@ import pytest
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
-from digigov_lod.flat_jsonld import flat_document
+from digigov_lod.flat_jsonld import flat_document, indented_json
 from digigov_lod.formats import JSONLD
 from digigov_lod.namespaces import bind_prefixes
 from digigov_lod.release import Release, _stable_json, serialize
@@ -135,3 +135,24 @@ def test_every_value_is_kept_where_rdflib_drops_a_falsy_first_one() -> None:
     assert document is not None
     assert document["schema:position"] == [0, 2]
     assert document["schema:alternateName"] == ["", "Micko"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        {"a": [], "b": {}, "c": [{}], "d": [[1, [2]], {"e": None}]},
+        {"@graph": [{"@id": "x", "n": [1, 2.5, True, False, None, -0.0, 1e300, float("nan"), float("inf")]}]},
+        {"s": ['quote " backslash \\ newline \n tab \t', "\u2028 \u00e5\u00e4\u00f6 \U0001f600 \x00 \x1f"]},
+        "just a string",
+        12,
+    ],
+)
+def test_indented_json_is_what_the_json_module_writes(value: object) -> None:
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_indented_json_writes_the_real_dump_as_the_json_module_does(release: Release) -> None:
+    document = json.loads(release.dump_path(JSONLD).read_text(encoding="utf-8"))
+    assert indented_json(document) == json.dumps(document, ensure_ascii=False, indent=2)

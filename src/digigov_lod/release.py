@@ -33,7 +33,7 @@ from rdflib import Graph
 
 from .blank_nodes import with_stable_blank_nodes
 from .errors import Unavailable
-from .flat_jsonld import flat_document
+from .flat_jsonld import flat_document, indented_json
 from .formats import NTRIPLES as NTRIPLES_FORMAT
 from .formats import RDF_FORMATS, Format, rdf_by_extension
 from .messages import Message
@@ -90,7 +90,7 @@ def serialize(graph: Graph, fmt: Format, ntriples: bytes | None = None) -> bytes
         document = flat_document(graph, prefixes) or _stable_json(
             json.loads(graph.serialize(format="json-ld", context=prefixes, encoding="utf-8"))
         )
-        return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        return indented_json(document).encode("utf-8") + b"\n"
     if fmt.rdflib_name == "xml":
         return _by_oxigraph(ntriples if ntriples is not None else serialize(graph, NTRIPLES_FORMAT), fmt, prefixes)
     assert fmt.rdflib_name is not None, f"{fmt.key} is not an RDF format"
