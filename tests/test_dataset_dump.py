@@ -23,16 +23,33 @@ def _quads(store: ox.Store) -> set[tuple[str, str, str, str]]:
     return {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in store}
 
 
-def test_the_dump_loads_into_exactly_what_the_embedded_engine_holds(release: Release) -> None:
+def test_the_dump_loads_into_exactly_what_the_embedded_engine_answers(release: Release) -> None:
     """Named graphs and a default graph that is their merge (4 triples are in two graphs: counted once)."""
     embedded = load_store(graph_sources(release))
     loaded = ox.Store()
     loaded.bulk_load(path=str(release.require(DATASET_DUMP)), format=ox.RdfFormat.N_QUADS)
-    assert _quads(loaded) == _quads(embedded)
-    default = sum(1 for _ in loaded.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    named = sum(1 for q in loaded if q.graph_name != ox.DefaultGraph())
-    assert default < named  # the merge, not the sum
+    default = ox.DefaultGraph()
+    answered = {
+        (str(q.subject), str(q.predicate), str(q.object), str(default))
+        for q in embedded.store.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graph=list(embedded.default_view))
+    }
+    answered |= {quad for quad in _quads(embedded.store) if quad[3] != str(default)}
+    assert _quads(loaded) == answered
+    merged = sum(1 for _ in loaded.quads_for_pattern(None, None, None, default))
+    named = sum(1 for q in loaded if q.graph_name != default)
+    assert merged < named  # the merge, not the sum
     assert {g.value for g in loaded.named_graphs()} == {source.name for source in graph_sources(release)}
+
+
+def test_the_engine_holds_the_knowledge_graph_once(release: Release) -> None:
+    """The default graph a query reads is the store's default graph and the knowledge graph, which share
+    no triple; the store's default graph holds only the small graphs (catalog and VoID)."""
+    embedded = load_store(graph_sources(release))
+    stored_default, knowledge_graph = embedded.default_view
+    assert knowledge_graph == ox.NamedNode(release.base_iri + "graph/knowledge-graph")
+    held = list(embedded.store.quads_for_pattern(None, None, None, stored_default))
+    assert held and len(held) < release.manifest["triples"] / 2
+    assert not any(ox.Quad(q.subject, q.predicate, q.object, knowledge_graph) in embedded.store for q in held)
 
 
 def test_the_dump_and_its_gzip_are_in_the_manifest(release: Release) -> None:

@@ -123,6 +123,7 @@ class _Greedy:
 
     form, format_key, max_rows = "SELECT", "csv", 10
     default_graphs = named_graphs = prefixes = ()
+    query_names_dataset = False
 
     @property
     def query(self) -> str:

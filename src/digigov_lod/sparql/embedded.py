@@ -25,20 +25,44 @@ class GraphSource:
     name: str
 
 
-def load_store(sources: list[GraphSource]) -> ox.Store:
-    """An in-memory store with each source in its own named graph, and their merge as the default graph.
+@dataclass(frozen=True)
+class LoadedDataset:
+    """A store and the graphs whose union is the default graph of a query that names no dataset."""
 
-    The default graph is a real merge (a set of triples) rather than the engine's union view, which
-    would count a triple twice where two graphs share it.
+    store: ox.Store
+    default_view: tuple[ox.DefaultGraph | ox.NamedNode, ...] = (ox.DefaultGraph(),)
+
+
+def load_store(sources: list[GraphSource]) -> LoadedDataset:
+    """An in-memory store with each source in its own named graph, and a default graph that is their merge.
+
+    The merge is a set of triples (the engine's union view would count a triple twice where two graphs
+    share it), but the largest source is not copied into it: it stays in its named graph alone, and the
+    store's default graph holds the other sources less what the largest holds. A query without FROM reads
+    both (:func:`dataset_arguments`), which is the merge, each triple once, and the release is held once
+    instead of twice (an engine took 780–1,054 MB at 500 copies).
     """
     store = ox.Store()
     for source in sources:
-        for graph in (ox.NamedNode(source.name), ox.DefaultGraph()):
-            try:
-                store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise OSError(f"cannot load {source.path} into <{source.name}>: {exc}") from exc
-    return store
+        _load(store, source, ox.NamedNode(source.name))
+    if not sources:
+        return LoadedDataset(store)
+    largest = max(sources, key=lambda source: source.path.stat().st_size)
+    for source in sources:
+        if source is not largest:
+            _load(store, source, ox.DefaultGraph())
+    held = ox.NamedNode(largest.name)
+    for quad in list(store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+        if ox.Quad(quad.subject, quad.predicate, quad.object, held) in store:
+            store.remove(quad)
+    return LoadedDataset(store, (ox.DefaultGraph(), held))
+
+
+def _load(store: ox.Store, source: GraphSource, graph: ox.NamedNode | ox.DefaultGraph) -> None:
+    try:
+        store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise OSError(f"cannot load {source.path} into <{source.name}>: {exc}") from exc
 
 
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
@@ -63,35 +87,40 @@ class DatasetArguments(TypedDict, total=False):
     named_graphs: list[ox.NamedNode | ox.BlankNode]
 
 
-def dataset_arguments(job: QueryJob) -> DatasetArguments:
+def dataset_arguments(job: QueryJob, default_view: tuple[ox.DefaultGraph | ox.NamedNode, ...]) -> DatasetArguments:
     """The engine's dataset arguments, as SPARQL 1.1 Protocol §2.1.4 defines the RDF dataset.
 
     - ``default-graph-uri`` / ``named-graph-uri`` given: they *are* the dataset, overriding any
       FROM / FROM NAMED of the query; the part not given is empty (only named graphs given: an
       empty default graph; only default graphs given: no named graphs).
     - otherwise, the query's FROM / FROM NAMED, if it has any (the engine applies them);
-    - otherwise the service's default dataset: the default graph is the merge of the named graphs.
+    - otherwise the service's default dataset: every named graph, and as the default graph the merge of
+      the named graphs, ``default_view`` (see :func:`load_store`). A dataset given to the engine would
+      override the query's own, which is why the job says whether the query names one.
     """
     if job.default_graphs or job.named_graphs:
         return {
             "default_graph": [ox.NamedNode(g) for g in job.default_graphs],
             "named_graphs": [ox.NamedNode(g) for g in job.named_graphs],
         }
-    return {}  # the query's own FROM / FROM NAMED, or the store's default graph (the merge)
+    if job.query_names_dataset:
+        return {}  # the query's own FROM / FROM NAMED
+    return {"default_graph": list(default_view)}
 
 
-def _query(store: ox.Store, job: QueryJob) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+def _query(dataset: LoadedDataset, job: QueryJob) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    arguments = dataset_arguments(job, dataset.default_view)
     try:
-        return store.query(job.query, base_iri=job.base_iri, prefixes=dict(job.prefixes), **dataset_arguments(job))
+        return dataset.store.query(job.query, base_iri=job.base_iri, prefixes=dict(job.prefixes), **arguments)
     except SyntaxError as exc:
         raise QueryError(readable_syntax_error(job.query, str(exc))) from exc
     except (ValueError, OSError) as exc:
         raise QueryError(str(exc)) from exc
 
 
-def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
+def execute(dataset: LoadedDataset, job: QueryJob) -> QueryAnswer:
     """Run ``job`` and serialise its answer, stopping at ``max_rows`` rows or triples."""
-    result = _query(store, job)
+    result = _query(dataset, job)
     if isinstance(result, ox.QueryBoolean):
         return boolean_answer(job, bool(result))
     if isinstance(result, ox.QuerySolutions):

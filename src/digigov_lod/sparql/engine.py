@@ -25,6 +25,7 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()  # the protocol's named-graph-uri
     prefixes: tuple[tuple[str, str], ...] = ()  # declared for every query (its own PREFIX wins); used in Turtle
     base_iri: str | None = None  # relative IRIs in the query resolve against it (the dataset's base)
+    query_names_dataset: bool = False  # the query has FROM or FROM NAMED (the guard's reading of it)
 
 
 @dataclass(frozen=True)

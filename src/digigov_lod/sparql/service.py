@@ -173,6 +173,7 @@ class QueryService:
             named_graphs=named_graphs,
             prefixes=self.prefixes,
             base_iri=self.base_iri,
+            query_names_dataset=bool(plan.dataset_iris),
         )
         return cached, job
 

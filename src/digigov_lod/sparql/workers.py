@@ -133,7 +133,7 @@ def _serve(connection: Connection, sources: list[GraphSource], memory_mb: int | 
     _die_with_parent()
     _prctl(_PR_SET_NAME, PROCESS_NAME)
     try:
-        store = load_store(sources)
+        dataset = load_store(sources)
     except Exception as exc:  # tell the parent why, instead of leaving it waiting
         connection.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -145,7 +145,7 @@ def _serve(connection: Connection, sources: list[GraphSource], memory_mb: int | 
         except (EOFError, KeyboardInterrupt):
             return
         try:
-            connection.send(("ok", execute(store, job)))
+            connection.send(("ok", execute(dataset, job)))
         except QueryError as exc:
             connection.send(("error", message_of(exc)))
         except MemoryError:
