@@ -13,9 +13,10 @@ import pytest
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
-from digigov_lod.flat_jsonld import flat_document, indented_json
+from digigov_lod.flat_jsonld import flat_document
 from digigov_lod.formats import JSONLD
 from digigov_lod.namespaces import bind_prefixes
+from digigov_lod.pretty_json import indented_json
 from digigov_lod.release import Release, _stable_json, serialize
 
 SCHEMA = Namespace("https://schema.org/")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from json.encoder import encode_basestring
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -53,31 +52,6 @@ def flat_document(graph: Graph, prefixes: dict[str, str]) -> dict[str, JsonValue
 
 #: The order of array items in the stable form: their JSON text with sorted keys (``json.dumps(item, sort_keys=True)``).
 _sort_key = json.JSONEncoder(sort_keys=True).encode
-_scalar = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def indented_json(value: JsonValue, indent: str = "") -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)``, in a third of the time for a large document.
-
-    Python's indenting encoder is written in Python and yields every bracket and comma on its own; here each
-    container is one join. Strings and other scalars are written by the json module's own encoders.
-    """
-    if isinstance(value, str):
-        return encode_basestring(value)
-    inner = indent + "  "
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = ",\n".join(
-            f"{inner}{encode_basestring(key)}: {indented_json(item, inner)}" for key, item in value.items()
-        )
-        return f"{{\n{items}\n{indent}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        items = ",\n".join(inner + indented_json(item, inner) for item in value)
-        return f"[\n{items}\n{indent}]"
-    return _scalar(value)
 
 
 def _in_order(node: dict[str, JsonValue]) -> dict[str, JsonValue]:

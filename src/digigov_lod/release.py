@@ -33,10 +33,11 @@ from rdflib import Graph
 
 from .blank_nodes import with_stable_blank_nodes
 from .errors import Unavailable
-from .flat_jsonld import flat_document, indented_json
+from .flat_jsonld import flat_document
 from .formats import NTRIPLES as NTRIPLES_FORMAT
 from .formats import RDF_FORMATS, Format, rdf_by_extension
 from .messages import Message
+from .pretty_json import indented_json
 
 DUMP_STEM = "digigov-2017"
 #: The whole SPARQL dataset (knowledge graph, catalog, VoID) in its named graphs, for loading into other engines.

@@ -28,6 +28,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..iris import VOCAB_SEGMENT, thing_iri, things_namespace
+from ..pretty_json import indented_json
 from . import frames
 from .loader import SCHEMAORG_CONTEXT_URL, options, schemaorg_context
 from .pruned_context import document_iris, pruned_schemaorg_context
@@ -310,18 +311,19 @@ def _guess_base(iri: str) -> str:
 
 # ---------------------------------------------------------------- text and HTML
 
-_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def json_text(document: dict[str, Any]) -> str:
     """Pretty JSON (UTF-8, not ASCII-escaped)."""
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return indented_json(document) + "\n"
 
 
 def script_safe_json(document: dict[str, Any]) -> str:
     """JSON that no literal can break out of a ``<script>`` with: ``<``, ``>``, ``&`` as ``\\u003c`` …"""
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    return "".join(_SCRIPT_ESCAPES.get(ch, ch) for ch in text)
+    return indented_json(document).translate(_SCRIPT_ESCAPES)
 
 
 def script_element(document: dict[str, Any]) -> str:
