@@ -72,3 +72,19 @@ def test_a_syntax_error_still_names_the_file_and_line(tmp_path):
         parse_turtle(path)
     assert caught.value.path == path and caught.value.line == 3
     assert "Turtle syntax error" in str(caught.value)
+
+
+def test_files_share_their_iris_and_literals_but_not_their_blank_nodes(tmp_path: Path) -> None:
+    """One rdflib object per IRI and literal across files: rdflib's indexes then find a term by identity
+    instead of a Python ``__eq__`` (half of the 100-copy build's time); blank nodes stay per file."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.ttl").write_text(
+            f'@prefix schema: <https://schema.org/> .\n<https://example.org/{name}> schema:name "same" .\n'
+            '[] schema:name "blank" .\n'
+        )
+    graph = load_files(sorted(tmp_path.glob("*.ttl")))
+    named = [(p, o) for s, p, o in graph if isinstance(s, URIRef)]
+    assert len(named) == 2
+    (p1, o1), (p2, o2) = named
+    assert p1 is p2 and o1 is o2
+    assert len({s for s, _, _ in graph if not isinstance(s, URIRef)}) == 2
