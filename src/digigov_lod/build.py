@@ -46,6 +46,7 @@ class BuildFailed(Exception):
 class CheckedSources:
     graph: Graph
     outcome: ValidationOutcome
+    ntriples: bytes  # the graph's sorted N-Triples: validation loads them, the build hashes and publishes them
 
 
 def _quiet(_: str) -> None:
@@ -97,7 +98,8 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
 
     progress("Validating against shapes/ …")
     started = time.perf_counter()
-    outcome = validate(graph, shapes, ontology, locations)
+    ntriples = serialize(graph, NTRIPLES)
+    outcome = validate(graph, shapes, ontology, locations, ntriples=ntriples)
     files = data_files + ontology_files
     unknown = vocabulary_findings(graph, ontology, settings.base_iri, files, settings.project_root)
     if unknown:
@@ -107,7 +109,7 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
         f"in {time.perf_counter() - started:.1f} s"
         + (WHERE_FINDINGS_ARE.format(release=settings.release_dir) if outcome.findings else "")
     )
-    return CheckedSources(graph, outcome)
+    return CheckedSources(graph, outcome, ntriples)
 
 
 #: Said after the counts, so that nobody has to guess where the warnings are.
@@ -139,8 +141,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
             "The data does not conform to the shapes; nothing was published.\n\n"
             + checked.outcome.summary(checked.graph)
         )
-    graph = checked.graph
-    ntriples = serialize(graph, NTRIPLES)  # once, for the version and the dumps
+    graph, ntriples = checked.graph, checked.ntriples  # serialised once: validation, the version and the dumps
     version = content_version(graph, ntriples)
     progress(f"Writing release {version} to {settings.release_dir} …")
     created = _previous_timestamp(settings, version) or now_utc(settings.source_date_epoch)

@@ -162,6 +162,7 @@ def validate(
     ontology: Graph | None = None,
     origins: dict[str, list[str]] | None = None,
     narrow: bool = True,
+    ntriples: bytes | None = None,
 ) -> ValidationOutcome:
     """Validate ``data`` against ``shapes``; only violations make it non-conforming.
 
@@ -170,11 +171,11 @@ def validate(
     The ontology is part of the data graph the build validates; an ontology not yet in ``data`` is added to a
     copy, as pyshacl would. With ``narrow`` (the default), each shape is given only the focus nodes that could
     violate it (:mod:`~digigov_lod.shacl_narrowing`); the findings are the same, and ``narrow=False`` keeps the
-    unnarrowed path for the equivalence tests.
+    unnarrowed path for the equivalence tests. ``ntriples``: ``data`` as N-Triples, if the caller has them.
     """
     if ontology is not None and any(triple not in data for triple in ontology):
-        data = data + ontology
-    query_graph = QueryGraph(data)
+        data, ntriples = data + ontology, None
+    query_graph = QueryGraph(data, ntriples)
     validated_shapes = narrowed_shapes(query_graph, shapes).shapes if narrow else shapes
     _, report, text = shacl_validate(
         query_graph,
