@@ -92,3 +92,14 @@ def test_the_downloads_page_offers_and_serves_the_dump(live_server: LiveServer, 
         response = requests.get(live_server.url + "download/" + name, headers=IDENTITY)
         assert response.status_code == 200
         assert hashlib.sha256(response.content).hexdigest() == listed[name]["sha256"] == release.file(name).sha256
+
+
+def test_the_engine_answers_the_catalogs_byte_sizes_as_xsd_integer(release: Release) -> None:
+    """What the README says of the endpoint: pyoxigraph stores derived integer types as xsd:integer, so the
+    catalog's xsd:nonNegativeInteger sizes come back as xsd:integer (if an upgrade changes that, so must the
+    README)."""
+    assert "XMLSchema#nonNegativeInteger" in release.require("catalog.nt").read_text(encoding="utf-8")
+    embedded = load_store(graph_sources(release))
+    query = "SELECT DISTINCT (DATATYPE(?size) AS ?type) WHERE { ?d <http://www.w3.org/ns/dcat#byteSize> ?size }"
+    answered = {row["type"].value for row in embedded.store.query(query, default_graph=list(embedded.default_view))}
+    assert answered == {"http://www.w3.org/2001/XMLSchema#integer"}
