@@ -42,18 +42,14 @@ def landing() -> Response:
         **(from_the_data or NOTHING_FROM_THE_DATA),
         dataset_script=Markup(script_element(dataset)),
     )
-    complete = from_the_data is not None
+    # without the engine for now: neither kept nor validated, so that the whole page follows once it is back
     response = representation(
-        body, HTML, variant=f"home-{lang}-" if complete else f"home-{lang}-partial-", vary="Accept-Language"
+        body, HTML, variant=f"home-{lang}-", vary="Accept-Language", cacheable=from_the_data is not None
     )
     response.headers["Link"] = ", ".join(
         [f'</catalog>; rel="alternate"; type="{fmt.media_type}"; title="DCAT"' for fmt in (RDFXML, TURTLE)]
         + ['</.well-known/void>; rel="describedby"; type="text/turtle"', '</sparql>; rel="service"']
     )
-    if not complete:  # the engine is away for now: an ETag of its own (never the whole page's), not kept
-        del response.headers["ETag"]
-        del response.headers["Last-Modified"]
-        response.headers["Cache-Control"] = "no-store"
     return response
 
 

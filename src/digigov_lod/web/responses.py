@@ -67,8 +67,12 @@ def representation(
     variant: str = "",
     vary: str | None = "Accept",
     status: int = 200,
+    cacheable: bool = True,
 ) -> Response:
-    """A response derived from the release: ETag, Last-Modified, Vary, and 304/206 when asked."""
+    """A response derived from the release: ETag, Last-Modified, Vary, and 304/206 when asked.
+
+    ``cacheable=False``: a page made without part of what it shows (the engine away for now), which must be
+    neither kept nor validated: no ETag or Last-Modified, ``Cache-Control: no-store``."""
     media = fmt.content_type if isinstance(fmt, Format) else fmt
     if media.startswith("text/html"):  # pages speak the reader's language
         variant = f"{reader_language()}-{variant}"
@@ -76,13 +80,16 @@ def representation(
     response = Response(body, status=status, content_type=media)
     if media.startswith("text/html"):
         response.headers["Content-Language"] = reader_language()
+    for header in (vary or "").split(","):
+        if header.strip():
+            response.vary.add(header.strip())
+    if not cacheable:
+        response.headers["Cache-Control"] = "no-store"
+        return response
     site = current_site()
     key = fmt.key if isinstance(fmt, Format) else media.split(";")[0].replace("/", "-")
     response.set_etag(f"{site.etag}-{variant}{key}" if variant else f"{site.etag}-{key}")
     response.headers["Last-Modified"] = site.last_modified
-    for header in (vary or "").split(","):
-        if header.strip():
-            response.vary.add(header.strip())
     if status == 200:
         response.make_conditional(request)
     return response
