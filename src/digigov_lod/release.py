@@ -86,7 +86,7 @@ def serialize(graph: Graph, fmt: Format, ntriples: bytes | None = None) -> bytes
     if fmt.rdflib_name == "nt":
         lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(line for line in lines if line.strip()))
-    prefixes = {prefix: str(ns) for prefix, ns in sorted(graph.namespaces()) if prefix}
+    prefixes = _prefixes(graph)
     if fmt.rdflib_name == "json-ld":
         document = flat_document(graph, prefixes) or _stable_json(
             json.loads(graph.serialize(format="json-ld", context=prefixes, encoding="utf-8"))
@@ -96,6 +96,11 @@ def serialize(graph: Graph, fmt: Format, ntriples: bytes | None = None) -> bytes
         return _by_oxigraph(ntriples if ntriples is not None else serialize(graph, NTRIPLES_FORMAT), fmt, prefixes)
     assert fmt.rdflib_name is not None, f"{fmt.key} is not an RDF format"
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")  # Turtle: rdflib sorts subjects itself
+
+
+def _prefixes(graph: Graph) -> dict[str, str]:
+    """The graph's bound prefixes (not the empty one), sorted: the context and the declarations it is written with."""
+    return {prefix: str(ns) for prefix, ns in sorted(graph.namespaces()) if prefix}
 
 
 def _by_oxigraph(sorted_ntriples: bytes, fmt: Format, prefixes: dict[str, str]) -> bytes:
@@ -114,9 +119,7 @@ def dump_bytes(graph: Graph, fmt: Format, ntriples: bytes) -> bytes:
     if fmt.rdflib_name == "nt":
         return ntriples
     if fmt.rdflib_name == "turtle":
-        used = {
-            prefix: str(ns) for prefix, ns in sorted(graph.namespaces()) if prefix and b"<" + ns.encode() in ntriples
-        }
+        used = {prefix: ns for prefix, ns in _prefixes(graph).items() if b"<" + ns.encode() in ntriples}
         return _by_oxigraph(ntriples, fmt, used)
     return serialize(graph, fmt, ntriples)
 

@@ -70,8 +70,9 @@ def dataset_nquads(folder: Path, base: str) -> bytes:
 
 def _relabelled(source: GraphSource) -> Iterator[ox.Triple]:
     """The source's triples, each blank node labelled with its graph's name (Oxigraph writes them, in Rust)."""
-    triples = ox.parse(path=str(source.path), format=ox.RdfFormat.N_TRIPLES)
-    if b"_:" not in source.path.read_bytes():
+    text = source.path.read_bytes()  # read once: the knowledge graph's is hundreds of MB at scale
+    triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+    if b"_:" not in text:
         yield from triples
         return
     prefix = source.name.rsplit("/", 1)[-1]
