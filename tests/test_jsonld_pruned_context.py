@@ -11,9 +11,18 @@ import random
 
 import pytest
 from pyld import jsonld
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from digigov_lod.jsonld.embed import Options, iter_resources, json_text, snippet
+from digigov_lod.jsonld.embed import (
+    Options,
+    context_for,
+    frame_graph,
+    iter_resources,
+    json_text,
+    prepare,
+    selected_triples,
+    snippet,
+)
 from digigov_lod.jsonld.loader import SCHEMAORG_CONTEXT_URL, options, schemaorg_context
 from digigov_lod.jsonld.pruned_context import document_iris, pruned_schemaorg_context
 from digigov_lod.release import Release
@@ -27,8 +36,12 @@ def whole(release: Release) -> Graph:
 
 
 def _same_with_and_without_pruning(graph: Graph, release: Release, iri: str, opts: Options) -> None:
-    pruned = json_text(snippet(graph, iri, opts, release.base_iri))
-    assert pruned == json_text(snippet(graph, iri, opts, release.base_iri, prune=False)), (iri, opts)
+    """PyLD's snippet (not the embed variant's fast rules, which use no context) with both contexts."""
+    prepared = prepare(selected_triples(graph, URIRef(iri), opts), opts)
+    context = context_for(opts, release.base_iri)
+    pruned = json_text(frame_graph(prepared, iri, context, fast=False))
+    assert pruned == json_text(frame_graph(prepared, iri, context, prune=False, fast=False)), (iri, opts)
+    assert pruned == json_text(snippet(graph, iri, opts, release.base_iri))  # the fast rules, where they apply
 
 
 def test_a_sample_of_snippets_is_unchanged(whole: Graph, release: Release) -> None:

@@ -30,6 +30,7 @@ from rdflib.term import Node
 from ..iris import VOCAB_SEGMENT, thing_iri, things_namespace
 from ..pretty_json import indented_json
 from . import frames
+from .fast_frame import Triple, embed_document
 from .loader import SCHEMAORG_CONTEXT_URL, options, schemaorg_context
 from .pruned_context import document_iris, pruned_schemaorg_context
 
@@ -71,7 +72,19 @@ def conference_iri(base: str) -> str:
 
 def schema_classes(graph: Graph, node: Node) -> set[str]:
     """Local names of the node's schema.org classes."""
-    return {str(t)[len(SCHEMA) :] for t in graph.objects(node, RDF.type) if str(t).startswith(SCHEMA)}
+    return _schema_names(graph.objects(node, RDF.type))
+
+
+def _schema_names(types: Iterable[Node]) -> set[str]:
+    return {str(t)[len(SCHEMA) :] for t in types if str(t).startswith(SCHEMA)}
+
+
+def _by_predicate(graph: Graph, node: Node) -> dict[Node, list[Node]]:
+    """The node's statements in ``graph``, objects grouped by predicate."""
+    grouped: dict[Node, list[Node]] = {}
+    for p, o in graph.predicate_objects(node):
+        grouped.setdefault(p, []).append(o)
+    return grouped
 
 
 # ---------------------------------------------------------------- 1. the corresponding subgraph
@@ -91,6 +104,13 @@ def statements_of(graph: Graph | Source) -> Source:
 
 
 def select(graph: Graph | Source, root: URIRef, opts: Options = Options()) -> Graph:
+    """The triples a snippet of ``root`` states (still in the graph's own terms), as a graph."""
+    out = Graph()
+    out.addN((s, p, o, out) for s, p, o in selected_triples(graph, root, opts))
+    return out
+
+
+def selected_triples(graph: Graph | Source, root: URIRef, opts: Options = Options()) -> set[Triple]:
     """The triples a snippet of ``root`` states (still in the graph's own terms).
 
     Nodes are *nested* from the root along the frames' EMBED and BRIEF properties within the depth
@@ -103,7 +123,7 @@ def select(graph: Graph | Source, root: URIRef, opts: Options = Options()) -> Gr
     lookup = statements_of(graph)
     if (root, None, None) not in lookup(root):
         raise NoSuchResource(str(root))
-    out = Graph()
+    out: set[Triple] = set()
     seen: set[tuple[Node, bool, int]] = set()
 
     def walk(node: Node, via: Graph, brief: bool, depth: int) -> None:
@@ -111,17 +131,20 @@ def select(graph: Graph | Source, root: URIRef, opts: Options = Options()) -> Gr
             return
         seen.add((node, brief, depth))
         around = via if isinstance(node, BNode) else lookup(URIRef(node))
-        classes = schema_classes(around, node)
-        frame = frames.BRIEF_FRAME if brief else frames.frame_for(classes)
-        for t in around.objects(node, RDF.type):
+        statements = _by_predicate(around, node)  # one lookup per node, not one per frame property
+        types = statements.pop(RDF.type, [])
+        frame = frames.BRIEF_FRAME if brief else frames.frame_for(_schema_names(types))
+        for t in types:
             if opts.variant == FULL or str(t).startswith(SCHEMA):
                 out.add((node, RDF.type, t))
-        if opts.variant == FULL and not brief:
-            for p, o in around.predicate_objects(node):
+        for p, objects in statements.items():
+            mode = frame.get(str(p)[len(SCHEMA) :]) if str(p).startswith(SCHEMA) else None
+            if mode is None:
+                if opts.variant == FULL and not brief:
+                    out.update((node, p, o) for o in objects)
+                continue
+            for o in objects:
                 out.add((node, p, o))
-        for prop, mode in frame.items():
-            for o in around.objects(node, URIRef(SCHEMA + prop)):
-                out.add((node, URIRef(SCHEMA + prop), o))
                 nested = None if isinstance(o, Literal) else _nesting(mode, isinstance(o, BNode), depth)
                 if nested is not None:  # a node without statements adds nothing: no need to look it up first
                     walk(o, around, *nested)
@@ -190,22 +213,22 @@ def pick_language(literals: list[Literal], lang: str) -> list[Literal]:
     return untagged
 
 
-def prepare(selected: Graph, opts: Options = Options()) -> Graph:
-    """The selected triples rewritten for the variant, ready for PyLD."""
-    out = Graph()
+def prepare(selected: Iterable[Triple], opts: Options = Options()) -> set[Triple]:
+    """The selected triples rewritten for the variant, ready for framing."""
     if opts.variant == FULL:
-        for s, p, o in selected:
-            out.add((s, to_context_namespace(p), to_context_namespace(o) if p == RDF.type else _datatype_ns(o)))
-        return out
-    for s in set(selected.subjects()):
-        classes = schema_classes(selected, s)
-        for name in frames.most_specific(classes):
+        return {
+            (s, to_context_namespace(p), to_context_namespace(o) if p == RDF.type else _datatype_ns(o))
+            for s, p, o in selected
+        }
+    grouped: dict[Node, dict[Node, list[Node]]] = {}
+    for s, p, o in selected:
+        grouped.setdefault(s, {}).setdefault(p, []).append(o)
+    out: set[Triple] = set()
+    for s, statements in grouped.items():
+        for name in frames.most_specific(_schema_names(statements.pop(RDF.type, []))):
             out.add((s, RDF.type, URIRef(SCHEMA_HTTP + name)))
-        for p in set(selected.predicates(s)):
-            if p == RDF.type:
-                continue
+        for p, objects in statements.items():
             prop = str(p)[len(SCHEMA) :]
-            objects = list(selected.objects(s, p))
             literals = pick_language([o for o in objects if isinstance(o, Literal)], opts.lang)
             for o in [o for o in objects if not isinstance(o, Literal)] + literals:
                 value = embed_literal(prop, o) if isinstance(o, Literal) else o
@@ -263,9 +286,18 @@ def _compacting_with(context: str | list[Any], expanded: Any) -> Any:
     return [pruned if item == SCHEMAORG_CONTEXT_URL else item for item in context]
 
 
-def frame_graph(prepared: Graph, root: str, context: str | list[Any], prune: bool = True) -> dict[str, Any]:
-    """PyLD: from RDF, framed on the root with every node embedded where it is used, compacted (``prune``:
-    with only the terms of the schema.org context the document can use; the document names the context)."""
+def frame_graph(
+    prepared: Iterable[Triple], root: str, context: str | list[Any], prune: bool = True, fast: bool = True
+) -> dict[str, Any]:
+    """From RDF, framed on the root with every node embedded where it is used, compacted (``prune``:
+    with only the terms of the schema.org context the document can use; the document names the context).
+
+    ``fast``: the embed variant by :mod:`.fast_frame` where its rules reach, else (and always with
+    ``fast=False``) by PyLD."""
+    if fast and context == SCHEMAORG_CONTEXT_URL:
+        document = embed_document(prepared, root)
+        if document is not None:
+            return _tidy({"@context": context, **document})
     expanded = jsonld.from_rdf(_dataset(prepared), options(useNativeTypes=True))
     frame = {"@context": _compacting_with(context, expanded) if prune else context, "@id": root, "@embed": "@always"}
     framed = jsonld.frame(expanded, frame, options(omitGraph=True, pruneBlankNodeIdentifiers=True))
@@ -287,7 +319,7 @@ def _term(term: Node) -> dict[str, str]:
     return {"type": "IRI", "value": str(term)}
 
 
-def _dataset(graph: Graph) -> dict[str, list[dict[str, dict[str, str]]]]:
+def _dataset(graph: Iterable[Triple]) -> dict[str, list[dict[str, dict[str, str]]]]:
     """The graph as PyLD's RDF dataset structure (no N-Quads text: PyLD splits lines on U+2028)."""
     # sorted: a graph iterates in the order of Python's per-process string hashes, and PyLD keeps that order in
     # arrays, so replicas (and restarts) would send different bytes under the same ETag
@@ -301,7 +333,7 @@ def snippet(
     ``prune``: see :func:`frame_graph`)."""
     root = URIRef(iri)
     base = base or _guess_base(iri)
-    return frame_graph(prepare(select(graph, root, opts), opts), iri, context_for(opts, base), prune)
+    return frame_graph(prepare(selected_triples(graph, root, opts), opts), iri, context_for(opts, base), prune)
 
 
 def _guess_base(iri: str) -> str:
