@@ -212,17 +212,20 @@ def main() -> None:
                 print(f"{path}: {status} in {seconds * 1000:.0f} ms (the first time)", flush=True)
             warm = [server.get(path)[1] * 1000 for path in pages[1 : 1 + WARM_UP]]
             print(f"warm-up: {len(warm)} pages, slowest {max(warm):.0f} ms (both web processes start engines)")
-            times = []
+            timed: dict[str, float] = {}
             for path in pages[1 + WARM_UP :]:
                 status, seconds = server.get(path)
                 if status != 200:
                     sys.exit(f"{path} answered {status}")
-                times.append(seconds * 1000)
+                timed[path] = seconds * 1000
+            times = list(timed.values())
             print(
                 f"resource pages ({len(times)} distinct, one at a time): p50 {statistics.median(times):.1f} ms, "
                 f"p99 {percentile(times, 0.99):.1f} ms, mean {statistics.fmean(times):.1f} ms",
                 flush=True,
             )
+            slowest = sorted(timed.items(), key=lambda item: -item[1])[:5]
+            print("slowest pages: " + ", ".join(f"{path} {ms:.0f} ms" for path, ms in slowest), flush=True)
             memory_line(server, "after the sample")
             for name in DOWNLOADS:
                 status, size, seconds = server.download(f"/download/{name}")
