@@ -149,7 +149,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> Path:
         writer.add_dumps(graph, ntriples=ntriples)
         progress("Deriving metadata (catalog, VoID …) …")
         try:
-            derived = derive(graph, list(writer.files), ReleaseContext(version, created, settings))
+            derived = derive(graph, lambda: writer.files, ReleaseContext(version, created, settings))
         except MetadataInvalid as exc:
             raise BuildFailed(f"The derived metadata is invalid; nothing was published.\n\n{exc}") from exc
         except SourceError as exc:  # the catalog's facts (data/catalog.toml)

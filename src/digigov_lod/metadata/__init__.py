@@ -6,6 +6,7 @@ and raises :class:`MetadataInvalid` when the metadata would not pass the portals
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import Graph
@@ -69,13 +70,21 @@ def build_catalog(
     return catalog, report(results, catalog)
 
 
-def derive(graph: Graph, dumps: list[ReleaseFile], context: ReleaseContext) -> list[DerivedFile]:
+def derive(
+    graph: Graph,
+    files_so_far: Callable[[], list[ReleaseFile]],
+    context: ReleaseContext,
+) -> list[DerivedFile]:
     """Every metadata file of the release, validated: catalog, VoID, sitemap, robots.txt and the
-    catalog's validation report."""
+    catalog's validation report.
+
+    ``files_so_far``: the release's files (dumps), asked for once the graph's figures are counted: the build
+    compresses the dumps meanwhile, and the catalog needs their sizes and checksums."""
     from .sitemap import robots_txt, sitemap_xml
     from .void import void_graph
 
     statistics = GraphStatistics.of(graph)  # one pass over the graph for every figure
+    dumps = files_so_far()
     catalog, catalog_report = build_catalog(graph, dumps, context, statistics)
     void = void_graph(graph, dumps, context.base, context.created, statistics)
     sitemap = sitemap_xml(statistics, context.base, context.created)
