@@ -38,6 +38,7 @@ from .formats import RDF_FORMATS, Format, rdf_by_extension
 from .messages import Message
 from .parallel_gzip import gzip_pieces
 from .pretty_json import indented_json
+from .sorted_ntriples import sorted_ntriples
 
 DUMP_STEM = "digigov-2017"
 #: The whole SPARQL dataset (knowledge graph, catalog, VoID) in its named graphs, for loading into other engines.
@@ -84,8 +85,7 @@ def serialize(graph: Graph, fmt: Format, ntriples: bytes | None = None) -> bytes
     them again is a tenth of a large build).
     """
     if fmt.rdflib_name == "nt":
-        lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
-        return b"".join(sorted(line for line in lines if line.strip()))
+        return sorted_ntriples(graph)
     prefixes = _prefixes(graph)
     if fmt.rdflib_name == "json-ld":
         document = flat_document(graph, prefixes) or _stable_json(
