@@ -62,7 +62,14 @@ def _supertypes(graph: Graph) -> int:
         if isinstance(cls, URIRef) and isinstance(parent, URIRef) and not str(cls).startswith(SCHEMA):
             own.setdefault(cls, set()).add(parent)
 
+    closures: dict[URIRef, set[URIRef]] = {}  # per class, so that every added type is one shared term
+
     def closure(cls: URIRef) -> set[URIRef]:
+        if cls not in closures:
+            closures[cls] = _closure(cls)
+        return closures[cls]
+
+    def _closure(cls: URIRef) -> set[URIRef]:
         found: set[URIRef] = set()
         todo = [cls]
         while todo:
@@ -108,13 +115,10 @@ def _performers_upwards(graph: Graph, base: str) -> int:
 
 
 def _labels(graph: Graph) -> int:
-    added = 0
-    for subject in set(graph.subjects(SDO.name, None)):
-        if (subject, RDFS.label, None) not in graph:
-            for name in graph.objects(subject, SDO.name):
-                graph.add((subject, RDFS.label, name))
-                added += 1
-    return added
+    labelled = set(graph.subjects(RDFS.label, None))
+    new = [(subject, RDFS.label, name) for subject, name in graph.subject_objects(SDO.name) if subject not in labelled]
+    graph.addN((s, p, o, graph) for s, p, o in new)
+    return len(new)
 
 
 def materialise(graph: Graph, base: str = CANONICAL_BASE) -> int:
