@@ -7,12 +7,14 @@ import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 from support import LiveServer
 
 from digigov_lod.release import DATASET_DUMP, Release
+from digigov_lod.sparql import dataset
 from digigov_lod.sparql.dataset import dataset_nquads, graph_sources
 from digigov_lod.sparql.embedded import load_store
 
@@ -103,3 +105,28 @@ def test_the_engine_answers_the_catalogs_byte_sizes_as_xsd_integer(release: Rele
     query = "SELECT DISTINCT (DATATYPE(?size) AS ?type) WHERE { ?d <http://www.w3.org/ns/dcat#byteSize> ?size }"
     answered = {row["type"].value for row in embedded.store.query(query, default_graph=list(embedded.default_view))}
     assert answered == {"http://www.w3.org/2001/XMLSchema#integer"}
+
+
+def test_files_taken_as_they_are_give_the_bytes_oxigraph_s_rewriting_gives(
+    release: Release, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The knowledge graph's lines are used as they are when Oxigraph would write them alike (the fast way)."""
+    assert not dataset._rewritten_by_oxigraph(release.require("digigov-2017.nt").read_bytes())
+    fast = dataset_nquads(release.path, release.base_iri)
+    monkeypatch.setattr(dataset, "_rewritten_by_oxigraph", lambda _text: True)
+    assert dataset_nquads(release.path, release.base_iri) == fast
+
+
+#: Objects Oxigraph writes as rdflib does, and objects it may write otherwise (or relabel)
+AS_IS = ['"plain"', '"x"@sv', '"5"^^<http://www.w3.org/2001/XMLSchema#integer>', '"å \\" \\\\ \\n"', '"\u2028 𝔸"']
+REWRITTEN = ['"tab\there"', '"del\x7f"', '"bell\x07"', '"x"^^<http://www.w3.org/2001/XMLSchema#string>']
+REWRITTEN += ['"x"@en-GB', '"x"@EN', "_:b1", '"_:b1"']  # the last only looks like a blank node: the slower way
+
+
+@pytest.mark.parametrize("term", AS_IS + REWRITTEN)
+def test_a_line_is_taken_as_it_is_only_where_oxigraph_writes_it_alike(term: str) -> None:
+    line = f"<http://example.org/s> <http://example.org/p> {term} .\n".encode()
+    taken_as_it_is = not dataset._rewritten_by_oxigraph(line)
+    assert taken_as_it_is is (term in AS_IS)
+    if taken_as_it_is:
+        assert ox.serialize(ox.parse(line, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES) == line

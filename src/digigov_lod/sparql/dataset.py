@@ -3,6 +3,7 @@ and the query service over them (used by the web app and by ``digigov-lod query`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,16 +62,41 @@ def dataset_nquads(folder: Path, base: str) -> bytes:
     named: list[bytes] = []
     for source in _sources(folder, base):
         graph = ox.NamedNode(source.name)
-        lines = set((ox.serialize(_relabelled(source), format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True))
+        text = source.path.read_bytes()  # read once: the knowledge graph's is hundreds of MB at scale
+        if not _rewritten_by_oxigraph(text):  # its lines already as Oxigraph writes them
+            lines = set(text.splitlines(keepends=True))
+        else:
+            lines = set(
+                (ox.serialize(_relabelled(source, text), format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(
+                    keepends=True
+                )
+            )
         merge.update(lines)
         in_graph = f" {graph} .\n".encode()  # "s p o .\n" in the graph: "s p o <graph> .\n"
         named.extend(sorted(line.removesuffix(b" .\n") + in_graph for line in lines))
     return b"".join(sorted(merge) + named)
 
 
-def _relabelled(source: GraphSource) -> Iterator[ox.Triple]:
+#: Bytes Oxigraph writes as they are in N-Triples: no control character but the line feed.
+_WRITTEN_AS_IS = bytes(range(0x20, 0x7F)) + b"\n" + bytes(range(0x80, 0x100))
+_CAPITALISED_TAG = re.compile(rb'"@[a-z0-9-]*[^a-z0-9 -]')
+
+
+def _rewritten_by_oxigraph(ntriples: bytes) -> bool:
+    """Whether Oxigraph's N-Triples of these lines might differ from them: a blank node (relabelled), an explicit
+    xsd:string (left out), a language tag with capitals (lower-cased) or a control character (escaped).
+    Each may also occur inside a term, which only sends the file the slower way. Plain searches, not one
+    regular expression: 0.1 s instead of 0.7 s for 45 MB."""
+    return (
+        b"_:" in ntriples
+        or b"^^<http://www.w3.org/2001/XMLSchema#string>" in ntriples
+        or _CAPITALISED_TAG.search(ntriples) is not None
+        or bool(ntriples.translate(None, _WRITTEN_AS_IS))
+    )
+
+
+def _relabelled(source: GraphSource, text: bytes) -> Iterator[ox.Triple]:
     """The source's triples, each blank node labelled with its graph's name (Oxigraph writes them, in Rust)."""
-    text = source.path.read_bytes()  # read once: the knowledge graph's is hundreds of MB at scale
     triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
     if b"_:" not in text:
         yield from triples
