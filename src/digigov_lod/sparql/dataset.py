@@ -3,6 +3,8 @@ and the query service over them (used by the web app and by ``digigov-lod query`
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,23 +60,21 @@ def dataset_nquads(folder: Path, base: str) -> bytes:
 
     Blank nodes get their graph's name in their label: in one N-Quads file a label is one node, whereas
     the blank nodes of different source files are different nodes."""
-    merge: set[bytes] = set()
+    runs: list[list[bytes]] = []  # each graph's lines, sorted, each once
     named: list[bytes] = []
     for source in _sources(folder, base):
-        graph = ox.NamedNode(source.name)
         text = source.path.read_bytes()  # read once: the knowledge graph's is hundreds of MB at scale
-        if not _rewritten_by_oxigraph(text):  # its lines already as Oxigraph writes them
-            lines = set(text.splitlines(keepends=True))
-        else:
-            lines = set(
-                (ox.serialize(_relabelled(source, text), format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(
-                    keepends=True
-                )
-            )
-        merge.update(lines)
-        in_graph = f" {graph} .\n".encode()  # "s p o .\n" in the graph: "s p o <graph> .\n"
-        named.extend(sorted(line.removesuffix(b" .\n") + in_graph for line in lines))
-    return b"".join(sorted(merge) + named)
+        if _rewritten_by_oxigraph(text):
+            text = ox.serialize(_relabelled(source, text), format=ox.RdfFormat.N_TRIPLES) or b""
+        lines = text.splitlines(keepends=True)
+        if not all(map(operator.lt, lines, lines[1:])):  # a release's files are sorted already
+            lines = sorted(set(lines))
+        runs.append(lines)
+        # "s p o .\n" in the graph: "s p o <graph> .\n" (" .\n" ends a line only: N-Triples escape line breaks);
+        # the order stays: each line gets the same ending, which starts where the line's old one did
+        named.append(b"".join(lines).replace(b" .\n", f" {ox.NamedNode(source.name)} .\n".encode()))
+    merge = dict.fromkeys(sorted(itertools.chain.from_iterable(runs)))  # sorted runs: a merge; then each once
+    return b"".join(merge) + b"".join(named)
 
 
 #: Bytes Oxigraph writes as they are in N-Triples: no control character but the line feed.
