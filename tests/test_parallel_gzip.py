@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
 import random
+import threading
+import time
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from digigov_lod.parallel_gzip import gzip_pieces
+from digigov_lod.parallel_gzip import SpareCores, gzip_pieces
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +54,30 @@ def test_the_same_data_always_gives_the_same_bytes_and_hardly_more_of_them(pool:
     assert all(gzip_pieces(data, pool, piece_bytes=100_000) == first for _ in range(3))
     whole = gzip.compress(data, 9, mtime=0)
     assert len(first) < len(whole) * 1.01  # each piece starts with the window before it
+
+
+def _most_at_once(cores: SpareCores, tasks: int, waiting: bool) -> int:
+    running, most, lock = 0, 0, threading.Lock()
+
+    def task() -> None:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.1)
+        with lock:
+            running -= 1
+
+    futures = [cores.submit(task) for _ in range(tasks)]
+    with cores.waiting() if waiting else contextlib.nullcontext():
+        for future in futures:
+            future.result()
+    return most
+
+
+def test_spare_cores_leave_one_to_the_caller_until_it_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    with SpareCores() as cores:
+        assert _most_at_once(cores, 6, waiting=False) == 2
+        assert _most_at_once(cores, 6, waiting=True) == 3
+        assert _most_at_once(cores, 6, waiting=False) == 2  # the caller's core is its own again

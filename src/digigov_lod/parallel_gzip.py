@@ -9,9 +9,16 @@ data always gives the same bytes, and data of one piece gives exactly :func:`gzi
 
 from __future__ import annotations
 
+import contextlib
+import os
 import struct
+import threading
 import zlib
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 LEVEL = 9
 PIECE_BYTES = 16 << 20
@@ -34,3 +41,30 @@ def gzip_pieces(data: bytes, pool: Executor, piece_bytes: int = PIECE_BYTES) -> 
     pieces = [pool.submit(_deflate, view, start, start + piece_bytes) for start in starts]
     body = b"".join(piece.result() for piece in pieces)
     return _HEADER + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+
+
+class SpareCores(ThreadPoolExecutor):
+    """Threads that use the cores the caller leaves free: all but one while the caller works, every one
+    while it waits (:meth:`waiting`). Deflating on both cores while a build also works on one slowed the
+    build more than the compression gained; while it waits for the files, both cores deflate."""
+
+    def __init__(self) -> None:
+        cores = os.cpu_count() or 1
+        super().__init__(max_workers=cores, thread_name_prefix="deflate")
+        self._free = threading.Semaphore(max(cores - 1, 1))
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        return super().submit(self._on_a_free_core, fn, *args, **kwargs)
+
+    def _on_a_free_core(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        with self._free:
+            return fn(*args, **kwargs)
+
+    @contextlib.contextmanager
+    def waiting(self) -> Iterator[None]:
+        """While the caller waits, its core is free too."""
+        self._free.release()
+        try:
+            yield
+        finally:
+            self._free.acquire()

@@ -36,7 +36,7 @@ from .flat_jsonld import flat_document
 from .formats import NTRIPLES as NTRIPLES_FORMAT
 from .formats import RDF_FORMATS, Format, rdf_by_extension
 from .messages import Message
-from .parallel_gzip import gzip_pieces
+from .parallel_gzip import SpareCores, gzip_pieces
 from .pretty_json import indented_json
 from .sorted_ntriples import sorted_ntriples
 
@@ -214,12 +214,13 @@ class ReleaseWriter:
             self._held: int | None = _hold(self.workdir)
         self._files: list[ReleaseFile | Future[ReleaseFile]] = []
         self._compressor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gzip")  # one file after another
-        self._deflaters = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="deflate")
+        self._deflaters = SpareCores()
 
     @property
     def files(self) -> list[ReleaseFile]:
         """The files written so far, in the order they were added (waits for gzipped ones still in the making)."""
-        return [f if isinstance(f, ReleaseFile) else f.result() for f in self._files]
+        with self._deflaters.waiting():
+            return [f if isinstance(f, ReleaseFile) else f.result() for f in self._files]
 
     def _let_go(self) -> None:
         self._compressor.shutdown(cancel_futures=True)
