@@ -69,12 +69,15 @@ def dataset_nquads(folder: Path, base: str) -> bytes:
         lines = text.splitlines(keepends=True)
         if not all(map(operator.lt, lines, lines[1:])):  # a release's files are sorted already
             lines = sorted(set(lines))
+            text = b"".join(lines)
         runs.append(lines)
         # "s p o .\n" in the graph: "s p o <graph> .\n" (" .\n" ends a line only: N-Triples escape line breaks);
         # the order stays: each line gets the same ending, which starts where the line's old one did
-        named.append(b"".join(lines).replace(b" .\n", f" {ox.NamedNode(source.name)} .\n".encode()))
+        named.append(text.replace(b" .\n", f" {ox.NamedNode(source.name)} .\n".encode()))
+        del text, lines  # the knowledge graph's are hundreds of MB: not held while the next graph is read
     merge = dict.fromkeys(sorted(itertools.chain.from_iterable(runs)))  # sorted runs: a merge; then each once
-    return b"".join(merge) + b"".join(named)
+    del runs
+    return b"".join(itertools.chain(merge, named))  # one copy of the dump, not one per part
 
 
 #: Bytes Oxigraph writes as they are in N-Triples: no control character but the line feed.
