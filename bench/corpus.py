@@ -10,6 +10,10 @@ The corpus is for benchmarks only: it is written to a temporary folder and never
     .venv/bin/python bench/corpus.py --copies 100 500 --steps build
     .venv/bin/python bench/corpus.py --copies 10 --steps shapes         # seconds per shapes file, fast path
     .venv/bin/python bench/corpus.py --copies 3 --steps shapes --slow   # the same with pyshacl as before issue 12
+    .venv/bin/python bench/corpus.py --copies 500 --steps build --src ../before/src  # another checkout's code
+
+``--src`` runs the commands with another checkout's ``src/`` (a ``git worktree`` of an earlier commit), so that
+a figure "before" can be measured right beside the one "after": this machine's speed drifts by 10 % in an hour.
 """
 
 from __future__ import annotations
@@ -52,14 +56,15 @@ def write_corpus(copies: int, target: Path) -> int:
     return size
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float, float, str]:
+def timed(command: list[str], cwd: Path, src: Path | None = None) -> tuple[float, float, float, str]:
     """Wall seconds, CPU seconds (user + system), peak RSS in MB of this one child, and its last output line.
 
     ``os.wait4`` gives the child's own resource usage, so a small run after a large one reports its own peak.
     """
     started = time.perf_counter()
     with tempfile.TemporaryFile() as output:
-        child = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        env = {**os.environ, "PYTHONPATH": str(src.resolve())} if src is not None else None
+        child = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -104,6 +109,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, nargs="+", default=[1, 10, 30])
     parser.add_argument("--steps", nargs="+", choices=["validate", "build", "shapes"], default=["validate", "build"])
     parser.add_argument("--slow", action="store_true", help="the shapes step with pyshacl as before issue 12")
+    parser.add_argument("--src", type=Path, help="validate and build with another checkout's src/ (before/after)")
     args = parser.parse_args()
     cli = str(Path(sys.executable).with_name("digigov-lod"))
     print("| copies | data MB | step | wall s | CPU s | peak RSS MB | last line |")
@@ -118,7 +124,7 @@ def main() -> None:
                     per_shapes_file(project, args.slow)
                     continue
                 command = [cli, step] + (["--release", str(project / "dist")] if step == "build" else [])
-                seconds, cpu, rss, last = timed(command, project)
+                seconds, cpu, rss, last = timed(command, project, args.src)
                 row = f"| {copies} | {size / 1e6:.1f} | {step} | {seconds:.1f} | {cpu:.1f} | {rss:.0f} | {last[:80]} |"
                 print(row, flush=True)
             shutil.rmtree(project / "dist", ignore_errors=True)
