@@ -7,12 +7,12 @@ publisher edits these files by hand and needs to find the mistake.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
@@ -20,8 +20,7 @@ from rdflib.term import Node
 from .inference import materialise
 from .iris import CANONICAL_BASE, rebase
 from .namespaces import bind_prefixes
-
-_XSD_STRING = str(XSD.string)
+from .oxigraph_terms import OxigraphTerms
 
 
 @dataclass
@@ -67,7 +66,7 @@ def _parse_with_rdflib(path: Path, text: str) -> Graph:
     return graph
 
 
-def read_turtle(path: Path, terms: _OxigraphTerms | None = None) -> list[tuple[Node, Node, Node]]:
+def read_turtle(path: Path, terms: OxigraphTerms | None = None) -> list[tuple[Node, Node, Node]]:
     """The triples of one Turtle file, as rdflib terms (``terms``: shared by the files of one graph).
 
     Oxigraph's parser reads them about twenty times faster than rdflib's; the terms are the ones rdflib's
@@ -80,7 +79,7 @@ def read_turtle(path: Path, terms: _OxigraphTerms | None = None) -> list[tuple[N
         return list(_parse_with_rdflib(path, text))
     try:
         quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=CANONICAL_BASE)
-        return list((terms or _OxigraphTerms()).triples(quads))
+        return list((terms or OxigraphTerms()).triples(quads))
     except (SyntaxError, ValueError):
         return list(_parse_with_rdflib(path, text))
 
@@ -90,42 +89,6 @@ def parse_turtle(path: Path) -> Graph:
     graph = Graph()
     graph.addN((s, p, o, graph) for s, p, o in read_turtle(path))
     return graph
-
-
-class _OxigraphTerms:
-    """Oxigraph terms → rdflib terms. IRIs and literals are one rdflib object each for every file read
-    through one instance, so that rdflib's indexes find them by identity instead of calling a Python
-    ``__eq__`` (and hold each once); blank nodes are new for each file, as rdflib's parser makes them."""
-
-    def __init__(self) -> None:
-        self.known: dict[object, Node] = {}
-        self.blank: dict[object, Node] = {}
-
-    def triples(self, quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node]]:
-        self.blank = {}  # a new file
-        term = self.term
-        for quad in quads:
-            yield term(quad.subject), term(quad.predicate), term(quad.object)
-
-    def term(self, value: object) -> Node:
-        known = self.blank if type(value) is ox.BlankNode else self.known
-        found = known.get(value)
-        if found is None:
-            found = known[value] = self._convert(value)
-        return found
-
-    @staticmethod
-    def _convert(value: object) -> Node:
-        if isinstance(value, ox.NamedNode):
-            return URIRef(value.value)
-        if isinstance(value, ox.BlankNode):
-            return BNode()
-        if isinstance(value, ox.Literal):
-            if value.language:
-                return Literal(value.value, lang=value.language)
-            datatype = value.datatype.value
-            return Literal(value.value) if datatype == _XSD_STRING else Literal(value.value, datatype=URIRef(datatype))
-        raise ValueError(f"not a term of a Turtle file: {value!r}")
 
 
 def rebased(graph: Graph, base: str) -> Graph:
@@ -158,7 +121,7 @@ def load_files(
     that describe it, so that validation messages can name the file to edit.
     """
     union = Graph()
-    terms = _OxigraphTerms()
+    terms = OxigraphTerms()
     for path in paths:
         triples = set(read_turtle(path, terms))
         if on_file:

@@ -62,14 +62,8 @@ def _supertypes(graph: Graph) -> int:
         if isinstance(cls, URIRef) and isinstance(parent, URIRef) and not str(cls).startswith(SCHEMA):
             own.setdefault(cls, set()).add(parent)
 
-    closures: dict[URIRef, set[URIRef]] = {}  # per class, so that every added type is one shared term
-
+    @cache  # once per class, so that every added type is one shared term
     def closure(cls: URIRef) -> set[URIRef]:
-        if cls not in closures:
-            closures[cls] = _closure(cls)
-        return closures[cls]
-
-    def _closure(cls: URIRef) -> set[URIRef]:
         found: set[URIRef] = set()
         todo = [cls]
         while todo:

@@ -33,6 +33,8 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
+from .oxigraph_terms import rdflib_term
+
 _PREFIXES = re.compile(r"^(\s*(PREFIX|BASE)\s[^\n]*\n)*", re.IGNORECASE)
 #: ``SELECT … WHERE { $this …``: the group starts with a triple pattern whose subject is $this.
 _THIS_FIRST = re.compile(r"^\s*SELECT\s[^{]*?\bWHERE\s*\{\s*[$?]this\s", re.IGNORECASE | re.DOTALL)
@@ -43,7 +45,6 @@ _LITERALS_OXIGRAPH_READS_OTHERWISE = re.compile(
     rb'\^\^<http://www\.w3\.org/2001/XMLSchema#string>|"@[A-Za-z0-9-]*[A-Z]'
 )
 _TYPED_LITERAL = re.compile(rb'"(?:[^"\\\n]|\\.)*"\^\^<[^>]*>')
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def _body(text: str) -> str:
@@ -98,20 +99,7 @@ class _Terms:
 
     def rdflib(self, term: Any) -> Identifier:
         found = self.from_ox.get(term)
-        if found is not None:
-            return found
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            datatype = term.datatype.value
-            if datatype in (_XSD_STRING, _LANG_STRING):
-                return Literal(term.value)
-            return Literal(term.value, datatype=URIRef(datatype))
-        raise TypeError(f"not an RDF term: {term!r}")
+        return found if found is not None else rdflib_term(term)
 
 
 def _result(variables: list[Variable], rows: list[dict[Variable, Identifier]]) -> Result:
