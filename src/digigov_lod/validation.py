@@ -152,7 +152,19 @@ def findings_from_report(
                 files=tuple((origins or {}).get(str(focus), ())),
             )
         )
-    findings.sort(key=lambda f: (f.severity != "Violation", _location_key(f.files), f.focus_node, f.path or ""))
+    # every field in the key: ties would otherwise keep pyshacl's order, which follows the store's
+    findings.sort(
+        key=lambda f: (
+            f.severity != "Violation",
+            _location_key(f.files),
+            f.focus_node,
+            f.path or "",
+            f.source_shape,
+            f.value or "",
+            f.message,
+            f.constraint,
+        )
+    )
     return findings
 
 
