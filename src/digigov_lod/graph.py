@@ -20,6 +20,7 @@ from rdflib.term import Node
 from .inference import materialise
 from .iris import CANONICAL_BASE, rebase
 from .namespaces import bind_prefixes
+from .one_graph_store import one_graph
 from .oxigraph_terms import OxigraphTerms
 
 
@@ -103,7 +104,7 @@ def rebased(graph: Graph, base: str) -> Graph:
             return Literal(rebase(str(term), base), datatype=XSD.anyURI)
         return term
 
-    moved = Graph()
+    moved = one_graph()
     for s, p, o in graph:
         moved.add((move(s), move(p), move(o)))
     return moved
@@ -120,7 +121,7 @@ def load_files(
     ``on_file`` reports progress; ``origins`` (if given) is filled with subject IRI → the files
     that describe it, so that validation messages can name the file to edit.
     """
-    union = Graph()
+    union = one_graph()
     terms = OxigraphTerms()
     for path in paths:
         triples = set(read_turtle(path, terms))
