@@ -12,7 +12,7 @@ from rdflib import XSD, Graph, Literal, Namespace, URIRef
 
 from digigov_lod.formats import NTRIPLES
 from digigov_lod.release import Release, serialize
-from digigov_lod.shacl_queries import QueryGraph
+from digigov_lod.shacl_queries import _TYPED_LITERAL, QueryGraph, _typed_literals
 
 SCHEMA = Namespace("https://schema.org/")
 THING = URIRef("https://w3id.org/digigov-lod/id/person/lena-micko")
@@ -63,3 +63,21 @@ def test_typed_literals_are_found_in_the_text() -> None:
     assert fast.literals_differ() is slow.literals_differ() is False
     assert not fast._terms.to_ox
     assert fast._terms.typed_literals == slow._terms.typed_literals and len(fast._terms.typed_literals) == 2
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        Literal('a quote before a datatype-like text: "^^<x>'),  # "^^< inside a plain string
+        Literal('typed, with "^^<x> inside', datatype=XSD.token),  # ... and inside a typed one
+        Literal("line\nbreak", datatype=XSD.token),
+        Literal("1955-04-26", datatype=XSD.date),
+    ],
+    ids=["inside-plain", "inside-typed", "escaped-newline", "plain-date"],
+)
+def test_typed_literals_found_by_search_are_the_regular_expressions(literal: Literal) -> None:
+    graph = Graph()
+    graph.add((THING, SCHEMA.position, Literal(3)))
+    graph.add((THING, SCHEMA.description, literal))
+    ntriples = serialize(graph, NTRIPLES)
+    assert _typed_literals(ntriples) == set(_TYPED_LITERAL.findall(ntriples))

@@ -3,6 +3,7 @@ the pages' CONSTRUCT answers and validation's query answers."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -12,6 +13,18 @@ from rdflib.term import Identifier, Node
 
 #: Datatypes rdflib leaves off a literal (a plain string; a string with a language tag)
 _IMPLICIT_DATATYPES = frozenset({str(XSD.string), str(RDF.langString)})
+
+
+#: A language tag in N-Triples followed by anything but the lower case Oxigraph would make of it (a superset:
+#: ``"@`` inside a string also matches, which only sends the caller the slower way)
+_CAPITALISED_TAG = re.compile(rb'"@[a-z0-9-]*[^a-z0-9 -]')
+
+
+def read_otherwise_by_oxigraph(ntriples: bytes) -> bool:
+    """Whether these N-Triples may hold a literal that Oxigraph reads as another term than rdflib does: an
+    explicit ``xsd:string`` (Oxigraph drops it) or a language tag with capitals (lower-cased). Plain searches,
+    not one regular expression: a tenth of the time on the build's dumps."""
+    return b"^^<http://www.w3.org/2001/XMLSchema#string>" in ntriples or _CAPITALISED_TAG.search(ntriples) is not None
 
 
 def rdflib_term(value: object) -> Identifier:
