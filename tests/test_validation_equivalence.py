@@ -24,10 +24,10 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from test_shapes_catch_errors import CASES
 
-from digigov_lod.build import _subject_locations
 from digigov_lod.config import Settings
 from digigov_lod.graph import load_files, source_files
 from digigov_lod.inference import materialise
+from digigov_lod.locations import SubjectLocations
 from digigov_lod.validation import Finding, findings_from_report, validate
 
 REFERENCE_SHAPES = FIXTURES_DIR / "shapes-reference"
@@ -35,12 +35,12 @@ BROKEN = sorted((FIXTURES_DIR / "broken").glob("*.ttl"))
 
 
 @lru_cache(maxsize=1)
-def locations() -> dict[str, list[str]]:
+def locations() -> SubjectLocations:
     """subject → file:line, as the build computes it for the real sources."""
     settings = Settings(project_root=ROOT)
     origins: dict = {}
     load_files(source_files(settings.data_dir) + source_files(ONTOLOGY_DIR), settings.base_iri, None, origins)
-    return _subject_locations(origins, settings)
+    return SubjectLocations(origins, settings.project_root, settings.base_iri)
 
 
 def slow_findings(graph: Graph, folder=REFERENCE_SHAPES) -> Counter[Finding]:
@@ -151,7 +151,7 @@ def test_at_scale_narrowing_finds_the_violations_of_every_copy(tmp_path):
     graph = load_files(data_files + ontology_files, settings.base_iri, None, origins)
     materialise(graph, settings.base_iri)
     shapes, ontology = parse_files(SHAPES_DIR.glob("*.ttl")), load_files(ontology_files, settings.base_iri)
-    where = _subject_locations(origins, settings)
+    where = SubjectLocations(origins, settings.project_root, settings.base_iri)
     narrowed = Counter(validate(graph, shapes, ontology, where).findings)
     everything = Counter(validate(graph, shapes, ontology, where, narrow=False).findings)
     assert everything == narrowed, differences(everything, narrowed, ("with all targets", "with narrowed targets"))

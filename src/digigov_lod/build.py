@@ -19,8 +19,7 @@ from .config import Settings
 from .formats import NQUADS, NTRIPLES, TURTLE
 from .graph import SourceError, load_files, source_files
 from .inference import materialise
-from .iris import unrebase
-from .locations import subject_lines
+from .locations import SubjectLocations
 from .metadata import MetadataInvalid, ReleaseContext, derive
 from .release import (
     DATASET_DUMP,
@@ -61,19 +60,6 @@ def load_shapes(settings: Settings) -> Graph:
     return load_files(files, settings.base_iri)
 
 
-def _subject_locations(origins: dict[str, list[Path]], settings: Settings) -> dict[str, list[str]]:
-    """subject IRI → ``file:line`` of its description in each file (file only where no line is found)."""
-    root = settings.project_root
-    lines = {path: subject_lines(path) for path in {path for paths in origins.values() for path in paths}}
-    located: dict[str, list[str]] = {}
-    for subject, paths in origins.items():
-        for path in paths:
-            shown = path.relative_to(root) if path.is_relative_to(root) else path
-            line = lines[path].get(unrebase(subject, settings.base_iri))
-            located.setdefault(subject, []).append(f"{shown}:{line}" if line else str(shown))
-    return located
-
-
 def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSources:
     """Load and validate the sources; raise :class:`BuildFailed` if they cannot be published."""
     origins: dict[str, list[Path]] = {}
@@ -94,7 +80,7 @@ def check_sources(settings: Settings, progress: Progress = _quiet) -> CheckedSou
         raise BuildFailed(str(exc)) from exc
     derived = materialise(graph, settings.base_iri)  # supertypes, labels, performers upwards
     progress(f"  {len(graph)} triples in all ({derived} materialised); {len(shapes)} shape triples")
-    locations = _subject_locations(origins, settings)
+    locations = SubjectLocations(origins, settings.project_root, settings.base_iri)
 
     progress("Validating against shapes/ …")
     started = time.perf_counter()

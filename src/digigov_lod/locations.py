@@ -8,7 +8,10 @@ are written; a subject written any other way is simply reported without a line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from .iris import unrebase
 
 _PREFIX = re.compile(r"^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 _SUBJECT = re.compile(r"^(<[^>\s]*>|[\w.-]*:[\w.\-%]*)")
@@ -51,3 +54,31 @@ def term_lines(path: Path, iri: str) -> list[int]:
         if any(re.search(rf"(?<![\w:]){re.escape(name)}(?![\w:-])", line) for name in names):
             hits.append(number)
     return hits
+
+
+class SubjectLocations(Mapping[str, list[str]]):
+    """subject IRI → ``file:line`` of its description in each file that describes it (the file alone where no
+    line is found), worked out when asked: only the subjects of findings are, a few among a million."""
+
+    def __init__(self, origins: dict[str, list[Path]], root: Path, base: str) -> None:
+        self._origins = origins
+        self._root = root
+        self._base = base
+        self._lines: dict[Path, dict[str, int]] = {}
+
+    def __getitem__(self, subject: str) -> list[str]:
+        located = []
+        for path in self._origins[subject]:
+            lines = self._lines.get(path)
+            if lines is None:
+                lines = self._lines[path] = subject_lines(path)
+            shown = path.relative_to(self._root) if path.is_relative_to(self._root) else path
+            line = lines.get(unrebase(subject, self._base))
+            located.append(f"{shown}:{line}" if line else str(shown))
+        return located
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._origins)
+
+    def __len__(self) -> int:
+        return len(self._origins)

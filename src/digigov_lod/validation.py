@@ -6,6 +6,7 @@ message about what to fix.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pyshacl import validate as shacl_validate
@@ -126,7 +127,7 @@ def _location_key(files: tuple[str, ...]) -> tuple:
 
 
 def findings_from_report(
-    report: Graph, origins: dict[str, list[str]] | None = None, shapes: Graph | None = None
+    report: Graph, origins: Mapping[str, list[str]] | None = None, shapes: Graph | None = None
 ) -> list[Finding]:
     """Turn a SHACL validation report graph into :class:`Finding` objects."""
     findings = []
@@ -172,7 +173,7 @@ def validate(
     data: Graph,
     shapes: Graph,
     ontology: Graph | None = None,
-    origins: dict[str, list[str]] | None = None,
+    origins: Mapping[str, list[str]] | None = None,
     narrow: bool = True,
     ntriples: bytes | None = None,
 ) -> ValidationOutcome:
