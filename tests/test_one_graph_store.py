@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, XSD
 from support import PROJECT_ROOT
 
 from digigov_lod.graph import load_files, source_files
-from digigov_lod.one_graph_store import OneGraphStore, one_graph
+from digigov_lod.one_graph_store import OneGraphStore, graph_nodes, one_graph
 from digigov_lod.validation import validate
 
 EX = Namespace("http://example.org/")
@@ -100,3 +100,11 @@ def test_validation_finds_the_same_on_it_as_on_memory() -> None:
     on_fast, on_memory = validate(fast, shapes).findings, validate(memory, shapes).findings
     assert on_fast == on_memory
     assert any(f.focus_node == str(event) for f in on_fast)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_graph_nodes_are_every_term_of_the_triples(seed: int) -> None:
+    fast, memory = _both(_random_triples(random.Random(seed), 40))
+    fast.remove((NODES[0], None, None))
+    memory.remove((NODES[0], None, None))
+    assert graph_nodes(fast) == graph_nodes(memory) == {node for triple in memory for node in triple}

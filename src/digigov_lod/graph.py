@@ -130,7 +130,7 @@ def load_files(
         if origins is not None:
             for subject in {s for s, _, _ in triples}:
                 origins.setdefault(rebase(str(subject), base), []).append(path)
-        union.addN((s, p, o, union) for s, p, o in triples)
+        union.store.addN((s, p, o, union) for s, p, o in triples)  # terms made by a parser: no checks
     return bind_prefixes(rebased(union, base), base)
 
 

@@ -171,6 +171,15 @@ def _drop(index: Index, first: Node, second: Node, third: Node) -> None:
             del index[first]
 
 
+def graph_nodes(graph: Graph) -> set[Node]:
+    """Every subject, predicate and object of ``graph``, each once: the indices' keys on a
+    :class:`OneGraphStore` (no walk over a million triples), else a walk."""
+    store = graph.store
+    if isinstance(store, OneGraphStore):
+        return store._spo.keys() | store._pos.keys() | store._osp.keys()
+    return {node for triple in graph for node in triple}
+
+
 def one_graph() -> Graph:
     """An empty graph on a :class:`OneGraphStore`."""
     return Graph(store=OneGraphStore())

@@ -18,6 +18,7 @@ from rdflib import Graph, URIRef
 from .iris import unrebase
 from .locations import term_lines
 from .namespaces import SCHEMA, vocab_namespace
+from .one_graph_store import graph_nodes
 from .validation import Finding
 
 _DEFINED = re.compile(r"^schema:([A-Za-z0-9_]+) a ", re.MULTILINE)
@@ -35,7 +36,7 @@ def unknown_terms(graph: Graph, ontology: Graph, base: str) -> list[str]:
     own = str(vocab_namespace(base))
     own_terms = {str(s) for s in ontology.subjects() if isinstance(s, URIRef)}
     known = schema_org_terms()
-    terms = {t for triple in graph for t in triple}  # each term once before the str() calls
+    terms = graph_nodes(graph)  # each term once before the str() calls
     used = {str(t) for t in terms if isinstance(t, URIRef)}
     schema_ns = str(SCHEMA)
     unknown = [iri for iri in used if iri.startswith(schema_ns) and iri not in known]
