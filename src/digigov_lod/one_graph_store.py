@@ -84,11 +84,12 @@ class OneGraphStore(Store):
 
     # --- reading
 
-    def triples(self, triple_pattern: Pattern, context: Any = None) -> Iterator[tuple[Triple, Iterator[Graph]]]:
-        """The triples matching the pattern, each with the one graph as its context."""
+    def triples(self, triple_pattern: Pattern, context: Any = None) -> Iterator[tuple[Triple, Iterable[Graph]]]:  # type: ignore[override]  # a tuple, not an iterator
+        """The triples matching the pattern, each with the one graph as its context (one shared tuple:
+        rdflib's ``Graph`` ignores it, a ``Dataset`` loops over it)."""
         graphs = self._graphs
         for triple in self._matching(*triple_pattern):
-            yield triple, iter(graphs)
+            yield triple, graphs
 
     def _matching(self, s: Node | None, p: Node | None, o: Node | None) -> list[Triple]:
         """A list, not a generator: as with rdflib's stores, triples added while a caller walks the answer
@@ -169,6 +170,15 @@ def _drop(index: Index, first: Node, second: Node, third: Node) -> None:
         del by_second[second]
         if not by_second:
             del index[first]
+
+
+def all_triples(graph: Graph) -> Iterable[Triple]:
+    """Every triple of ``graph``: the store's own list on a :class:`OneGraphStore` (rdflib's two generators
+    per triple cost a second per million), else the graph itself."""
+    store = graph.store
+    if isinstance(store, OneGraphStore):
+        return store._matching(None, None, None)
+    return graph
 
 
 def graph_nodes(graph: Graph) -> set[Node]:

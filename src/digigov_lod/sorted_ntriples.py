@@ -16,6 +16,8 @@ from rdflib import Graph, Literal
 from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.term import Node
 
+from .one_graph_store import all_triples
+
 
 def sorted_ntriples(graph: Graph) -> bytes:
     """The graph's N-Triples lines as rdflib writes them, sorted, as UTF-8."""
@@ -32,7 +34,7 @@ def sorted_ntriples(graph: Graph) -> bytes:
     lines = [
         f"{text(s, terms, _n3)} {text(p, terms, _n3)} "
         + (f"{text(o, literals, _literal)} .\n" if isinstance(o, Literal) else f"{text(o, terms, _n3)} .\n")
-        for s, p, o in graph
+        for s, p, o in all_triples(graph)
     ]
     lines.sort()
     return "".join(lines).encode("utf-8")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
+from ..one_graph_store import all_triples
+
 Key = str | Node  # an IRI as a plain string, any other term as itself
 
 RDF_TYPE = str(RDF.type)
@@ -32,7 +34,7 @@ class GraphStatistics:
     @classmethod
     def of(cls, graph: Graph) -> GraphStatistics:
         stats = cls(triples=len(graph))
-        for s, p, o in graph:
+        for s, p, o in all_triples(graph):
             subject = str(s) if type(s) is URIRef else s
             obj = str(o) if type(o) is URIRef else o
             predicate = str(p)
