@@ -13,7 +13,7 @@ import pytest
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
-from digigov_lod.flat_jsonld import flat_document
+from digigov_lod.flat_jsonld import _sort_key, _sorted_nodes, flat_document
 from digigov_lod.formats import JSONLD
 from digigov_lod.namespaces import bind_prefixes
 from digigov_lod.pretty_json import indented_json
@@ -157,3 +157,30 @@ def test_indented_json_is_what_the_json_module_writes(value: object) -> None:
 def test_indented_json_writes_the_real_dump_as_the_json_module_does(release: Release) -> None:
     document = json.loads(release.dump_path(JSONLD).read_text(encoding="utf-8"))
     assert indented_json(document) == json.dumps(document, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "plain",
+        'with "quotes" and \\ backslash',
+        "Växjö – ✓ \U0001f600",
+        "line\nbreak\tand \x01 control",
+        {"@id": "https://w3id.org/digigov-lod/id/person/åsa"},
+        {"@value": "Kommun", "@language": "sv"},
+        {"@type": "xsd:date", "@value": "2017-12-05"},
+        {"@value": 3, "@type": "xsd:integer"},
+        {"@list": ["b", "a"]},
+        7,
+        True,
+    ],
+)
+def test_sort_keys_are_the_json_text_with_sorted_keys(item: object) -> None:
+    assert _sort_key(item) == json.dumps(item, sort_keys=True)
+
+
+@pytest.mark.parametrize("extra_key", ["schema:name", "!first", "0-digit-first"])
+def test_nodes_sorted_by_their_id_are_in_the_order_of_their_json_text(extra_key: str) -> None:
+    ids = ["x", 'x"', "x\\", "xy", "x y", "Växjö", "v\u00e4xj\u00f6-2", "\U0001f600", "a\nb", ""]
+    nodes = [dict(sorted({"@id": iri, extra_key: iri[::-1]}.items())) for iri in ids]
+    assert _sorted_nodes(nodes) == sorted(nodes, key=lambda node: json.dumps(node, sort_keys=True))
